@@ -1,0 +1,130 @@
+//! The command line, as clap parses it.
+//!
+//! Global options (`--verbose`, `--json`, where files live, which secret
+//! store) come first so every subcommand shares them; each also reads an
+//! `ONRAMP_*` environment variable so an agent's unit file can set them once.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Onramp: set up, check and run your security platform's integrations.
+#[derive(Debug, Parser)]
+#[command(name = "onramp", version, about, propagate_version = true)]
+pub struct Cli {
+    /// Options every command shares.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command shares.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Log debug detail to stderr and the log file.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Print results as JSON on stdout (for scripts and the UI).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Folder of profiles/ and the file secret store [default: the OS config dir].
+    #[arg(long, global = true, env = "ONRAMP_CONFIG_DIR", value_name = "DIR")]
+    pub config_dir: Option<PathBuf>,
+    /// Folder of logs and state [default: the OS data dir].
+    #[arg(long, global = true, env = "ONRAMP_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Where secret values are kept.
+    #[arg(long, global = true, env = "ONRAMP_SECRET_STORE", value_enum, default_value_t = SecretStoreKind::Keyring)]
+    pub secret_store: SecretStoreKind,
+    /// Folder of the file secret store [default: <config dir>/secrets].
+    #[arg(long, global = true, env = "ONRAMP_SECRETS_DIR", value_name = "DIR")]
+    pub secrets_dir: Option<PathBuf>,
+}
+
+/// The secret stores a user can choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SecretStoreKind {
+    /// The OS keyring (Secret Service, Windows Credential Manager, macOS Keychain).
+    Keyring,
+    /// One private file per secret, for headless agents; also reads $CREDENTIALS_DIRECTORY.
+    File,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create, list, show and validate integration profiles.
+    #[command(subcommand)]
+    Profile(ProfileCommand),
+    /// Store and remove the secrets profiles refer to.
+    #[command(subcommand)]
+    Secret(SecretCommand),
+    /// Check the platform target (SCIM 2.0) of a profile.
+    #[command(subcommand)]
+    Target(TargetCommand),
+}
+
+/// `onramp profile …`
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// List the profiles and whether each one is valid.
+    List,
+    /// Show one profile with its defaults filled in.
+    Show {
+        /// A profile name or the path of a profile file.
+        #[arg(value_name = "NAME_OR_PATH")]
+        profile: String,
+    },
+    /// Write a new, commented profile to edit.
+    New {
+        /// The new profile's name (letters, digits, '.', '_', '-').
+        name: String,
+        /// The integration.
+        #[arg(long, value_parser = parse_kind)]
+        kind: onramp_core::profile::IntegrationKind,
+    },
+    /// Validate profiles (all of them when none is named).
+    Validate {
+        /// Profile names or paths.
+        #[arg(value_name = "NAME_OR_PATH")]
+        profiles: Vec<String>,
+    },
+}
+
+/// `onramp secret …`
+#[derive(Debug, Subcommand)]
+pub enum SecretCommand {
+    /// Store a secret; the value is read from standard input, never from the command line.
+    Set {
+        /// The secret's name, as the profile refers to it.
+        name: String,
+    },
+    /// Remove a secret.
+    Delete {
+        /// The secret's name.
+        name: String,
+    },
+}
+
+/// `onramp target …`
+#[derive(Debug, Subcommand)]
+pub enum TargetCommand {
+    /// Connect to the platform, authenticate and read its SCIM ServiceProviderConfig.
+    Check {
+        /// A profile name or the path of a profile file.
+        #[arg(long, value_name = "NAME_OR_PATH")]
+        profile: String,
+    },
+}
+
+fn parse_kind(s: &str) -> Result<onramp_core::profile::IntegrationKind, String> {
+    onramp_core::profile::IntegrationKind::from_id(s).ok_or_else(|| {
+        let all: Vec<&str> = onramp_core::profile::IntegrationKind::ALL
+            .iter()
+            .map(|k| k.id())
+            .collect();
+        format!("expected one of {}", all.join(", "))
+    })
+}

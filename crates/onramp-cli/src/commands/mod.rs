@@ -1,0 +1,5 @@
+//! One module per command group; each function returns the exit code.
+
+pub mod profile;
+pub mod secret;
+pub mod target;

@@ -1,0 +1,60 @@
+//! `onramp target check`.
+
+use onramp_core::ErrorCode;
+use onramp_core::check::CheckStatus;
+use onramp_core::target::check_target;
+use serde::Serialize;
+
+use crate::context::Context;
+use crate::failure::{Exit, Failure};
+use crate::output::{print_checks, print_json};
+
+#[derive(Serialize)]
+struct TargetCheckOutput<'a> {
+    profile: &'a str,
+    overall: CheckStatus,
+    checks: &'a [onramp_core::check::CheckResult],
+}
+
+/// `target check`
+pub fn check(ctx: &Context, profile: &str, now_unix: i64) -> Result<Exit, Failure> {
+    let profile = ctx.profiles.load(profile)?;
+    let Some(target) = &profile.target else {
+        return Err(Failure::new(
+            ErrorCode::ProfileInvalid,
+            format!(
+                "profile '{}' has no [target] table; add the platform's SCIM URL and credential",
+                profile.name
+            ),
+        ));
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| {
+            Failure::new(
+                ErrorCode::Internal,
+                format!("cannot start the async runtime: {e}"),
+            )
+        })?;
+    let report = runtime.block_on(check_target(target, ctx.secrets.as_ref(), now_unix));
+    for c in &report.checks {
+        tracing::info!(check = %c.id, status = ?c.status, summary = %c.summary, "target check");
+    }
+    let overall = report.overall();
+    if ctx.json {
+        print_json(&TargetCheckOutput {
+            profile: &profile.name,
+            overall,
+            checks: &report.checks,
+        });
+    } else {
+        print_checks(&report);
+    }
+    Ok(if overall == CheckStatus::Fail {
+        Exit::CheckFailed
+    } else {
+        Exit::Ok
+    })
+}

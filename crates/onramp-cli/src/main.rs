@@ -1,0 +1,65 @@
+//! `onramp`: the Onramp engine without the desktop app.
+//!
+//! Parses the command line, starts logging, builds the context (paths,
+//! profiles, secret store) once, and runs one command. Every failure is
+//! printed in the same `{code, message, remediation}` form the desktop app
+//! shows, and mapped to the exit codes of DESIGN.md.
+
+mod cli;
+mod commands;
+mod context;
+mod failure;
+mod logging;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use cli::{Cli, Command, ProfileCommand, SecretCommand, TargetCommand};
+use context::Context;
+use failure::{Exit, Failure};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let credentials_dir = std::env::var_os("CREDENTIALS_DIRECTORY").map(Into::into);
+    let ctx = match Context::new(&cli.global, credentials_dir) {
+        Ok(c) => c,
+        Err(f) => {
+            output::print_error(&f.report, cli.global.json);
+            return f.exit().into();
+        }
+    };
+    let _log = logging::init(&ctx.paths.log_dir(), cli.global.verbose);
+    tracing::debug!(command = ?cli.command, "starting");
+    match run(&ctx, &cli.command) {
+        Ok(exit) => exit.into(),
+        Err(f) => {
+            tracing::info!(code = ?f.report.code, "command failed: {}", f.report.message);
+            output::print_error(&f.report, ctx.json);
+            f.exit().into()
+        }
+    }
+}
+
+fn run(ctx: &Context, command: &Command) -> Result<Exit, Failure> {
+    match command {
+        Command::Profile(p) => match p {
+            ProfileCommand::List => commands::profile::list(ctx),
+            ProfileCommand::Show { profile } => commands::profile::show(ctx, profile),
+            ProfileCommand::New { name, kind } => commands::profile::new(ctx, name, *kind),
+            ProfileCommand::Validate { profiles } => commands::profile::validate(ctx, profiles),
+        },
+        Command::Secret(s) => match s {
+            SecretCommand::Set { name } => commands::secret::set(ctx, name),
+            SecretCommand::Delete { name } => commands::secret::delete(ctx, name),
+        },
+        Command::Target(t) => match t {
+            TargetCommand::Check { profile } => commands::target::check(ctx, profile, unix_now()),
+        },
+    }
+}
+
+fn unix_now() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
+}

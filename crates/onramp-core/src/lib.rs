@@ -1,0 +1,18 @@
+//! The Onramp engine.
+//!
+//! Everything the desktop app and the `onramp` CLI do lives here, so both front
+//! ends behave the same and the engine's tests build without Tauri or WebKit.
+//! The modules follow the data flow of `DESIGN.md`: profiles say what to talk
+//! to, secrets hold the credentials they reference, `tls` and `target` make the
+//! verified connections, and `check` is the structured result every check
+//! returns.
+
+pub mod check;
+pub mod error;
+pub mod paths;
+pub mod profile;
+pub mod secret;
+pub mod target;
+pub mod tls;
+
+pub use error::{ErrorCode, ErrorReport};

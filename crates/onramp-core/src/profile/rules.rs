@@ -1,0 +1,173 @@
+//! The `[sync]` and `[schedule]` tables.
+
+use serde::{Deserialize, Serialize};
+
+use super::validate::{Issue, in_range, non_empty};
+
+/// Which directory attribute is the user's email (and platform login).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum EmailAttribute {
+    /// The `mail` attribute.
+    #[default]
+    #[serde(rename = "mail")]
+    Mail,
+    /// The `userPrincipalName` attribute (AD only).
+    #[serde(rename = "userPrincipalName")]
+    UserPrincipalName,
+}
+
+/// What happens on the platform when a user leaves the sync scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DeprovisionPolicy {
+    /// Leave the platform user as it is.
+    #[default]
+    Preserve,
+    /// Set the platform user inactive.
+    Deactivate,
+    /// Delete the platform user.
+    Delete,
+}
+
+/// The guard: a run that would deprovision more than this is held for approval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeprovisionThreshold {
+    /// Never hold a run that deprovisions at most this many users.
+    #[serde(default = "default_threshold_count")]
+    pub count: u32,
+    /// …or at most this percentage of the synced users, whichever is larger.
+    #[serde(default = "default_threshold_percent")]
+    pub percent: f64,
+}
+
+fn default_threshold_count() -> u32 {
+    10
+}
+
+fn default_threshold_percent() -> f64 {
+    5.0
+}
+
+impl Default for DeprovisionThreshold {
+    fn default() -> Self {
+        Self {
+            count: default_threshold_count(),
+            percent: default_threshold_percent(),
+        }
+    }
+}
+
+/// What to sync and how (`[sync]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SyncRules {
+    /// The platform team every synced user joins; defaults to "<kind> Users".
+    pub team: Option<String>,
+    /// Directory groups to sync (each becomes a platform group and a tag).
+    #[serde(default)]
+    pub groups: Vec<String>,
+    /// Members of these groups get the platform's admin role (never downgraded).
+    #[serde(default)]
+    pub admin_groups: Vec<String>,
+    /// Organisational units whose users are not synced.
+    #[serde(default)]
+    pub excluded_ous: Vec<String>,
+    /// An LDAP filter narrowing the users.
+    pub user_filter: Option<String>,
+    /// An LDAP filter narrowing the groups.
+    pub group_filter: Option<String>,
+    /// The attribute holding the email address.
+    #[serde(default)]
+    pub email_attribute: EmailAttribute,
+    /// What happens to users who leave the scope.
+    #[serde(default)]
+    pub deprovision: DeprovisionPolicy,
+    /// The guard against mass deprovisioning.
+    #[serde(default)]
+    pub deprovision_threshold: DeprovisionThreshold,
+    /// The platform's maximum tag length; longer group names are reported.
+    #[serde(default = "default_max_tag_length")]
+    pub max_tag_length: u32,
+}
+
+fn default_max_tag_length() -> u32 {
+    29
+}
+
+impl Default for SyncRules {
+    fn default() -> Self {
+        Self {
+            team: None,
+            groups: Vec::new(),
+            admin_groups: Vec::new(),
+            excluded_ous: Vec::new(),
+            user_filter: None,
+            group_filter: None,
+            email_attribute: EmailAttribute::default(),
+            deprovision: DeprovisionPolicy::default(),
+            deprovision_threshold: DeprovisionThreshold::default(),
+            max_tag_length: default_max_tag_length(),
+        }
+    }
+}
+
+impl SyncRules {
+    pub(crate) fn validate(&self) -> Result<(), Issue> {
+        if let Some(team) = &self.team {
+            non_empty(team, "sync.team")?;
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            non_empty(g, &format!("sync.groups[{i}]"))?;
+        }
+        for (i, g) in self.admin_groups.iter().enumerate() {
+            non_empty(g, &format!("sync.admin_groups[{i}]"))?;
+        }
+        for (i, ou) in self.excluded_ous.iter().enumerate() {
+            non_empty(ou, &format!("sync.excluded_ous[{i}]"))?;
+        }
+        let t = &self.deprovision_threshold;
+        if !(0.0..=100.0).contains(&t.percent) {
+            return Err(Issue::new(
+                "sync.deprovision_threshold.percent",
+                format!("expected a percentage from 0 to 100, found {}", t.percent),
+            ));
+        }
+        in_range(self.max_tag_length, 1, 1024, "sync.max_tag_length")
+    }
+}
+
+/// When to sync (`[schedule]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Schedule {
+    /// Whether scheduled runs happen at all ("Sync Now" always works).
+    #[serde(default = "default_enabled")]
+    pub enabled: bool,
+    /// Minutes between runs.
+    #[serde(default = "default_interval")]
+    pub interval_minutes: u32,
+}
+
+fn default_enabled() -> bool {
+    true
+}
+
+fn default_interval() -> u32 {
+    15
+}
+
+impl Default for Schedule {
+    fn default() -> Self {
+        Self {
+            enabled: default_enabled(),
+            interval_minutes: default_interval(),
+        }
+    }
+}
+
+impl Schedule {
+    pub(crate) fn validate(&self) -> Result<(), Issue> {
+        in_range(self.interval_minutes, 5, 1440, "schedule.interval_minutes")
+    }
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs the Debian/Ubuntu packages Onramp needs to build, run and test.
+# Idempotent: packages already present are skipped, so a second run is quick.
+#   scripts/install-system-deps.sh build   -> what building and running the app needs
+#   scripts/install-system-deps.sh test    -> build + the real test servers and tools
+set -euo pipefail
+
+profile="${1:-build}"
+
+build_pkgs=(
+  build-essential pkg-config curl file ca-certificates
+  libdbus-1-dev                       # keyring: Secret Service over D-Bus
+  libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev
+  librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev
+  nodejs npm
+)
+test_pkgs=(
+  samba samba-ad-dc smbclient winbind krb5-user   # Samba Active Directory DC
+  slapd ldap-utils                               # OpenLDAP server and ldapsearch
+  python3-venv python3-pip                       # scim2-server in a venv
+  dbus dbus-x11 gnome-keyring libsecret-tools keyutils  # D-Bus session, Secret Service
+  xvfb xauth webkit2gtk-driver chromium chromium-driver
+  iproute2 openssl
+)
+
+want=("${build_pkgs[@]}")
+if [ "$profile" = "test" ]; then want+=("${test_pkgs[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$p")
+  fi
+done
+
+# Node may come from somewhere other than Debian (nodesource, nvm): accept it.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  filtered=()
+  for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || filtered+=("$p"); done
+  missing=("${filtered[@]}")
+fi
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "system packages: all present"
+  exit 0
+fi
+
+sudo=""
+if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+echo "system packages: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# Services that the packages would start (smbd, slapd, samba-ad-dc) are not wanted:
+# the tests start their own instances on loopback.
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
