@@ -15,7 +15,7 @@ build_pkgs=(
   nodejs npm
 )
 test_pkgs=(
-  samba samba-ad-dc smbclient winbind krb5-user   # Samba Active Directory DC
+  samba samba-ad-dc samba-ad-provision samba-dsdb-modules smbclient winbind krb5-user  # Samba AD DC
   slapd ldap-utils                               # OpenLDAP server and ldapsearch
   python3-venv python3-pip                       # scim2-server in a venv
   dbus dbus-x11 gnome-keyring libsecret-tools keyutils  # D-Bus session, Secret Service

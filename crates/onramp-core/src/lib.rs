@@ -9,6 +9,7 @@
 
 pub mod check;
 pub mod error;
+pub mod ldap;
 pub mod paths;
 pub mod profile;
 pub mod secret;

@@ -40,7 +40,7 @@ pub fn http_client(ca_file: Option<&Path>, timeout: Duration) -> Result<HttpClie
 }
 
 /// The error and its sources, joined, for the `details` of a result.
-pub(crate) fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
     let mut parts = vec![error.to_string()];
     let mut current = error.source();
     while let Some(e) = current {

@@ -13,5 +13,5 @@ mod spc;
 
 pub use auth::{AuthError, authorization};
 pub use check::check_target;
-pub use http::{HttpClient, http_client};
+pub use http::{HttpClient, error_chain, http_client};
 pub use spc::{Capabilities, SpcError, parse_service_provider_config};

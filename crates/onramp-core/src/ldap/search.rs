@@ -1,0 +1,162 @@
+//! Paged searches and ranged attribute retrieval.
+//!
+//! Active Directory answers at most `MaxPageSize` (1000) entries per search
+//! without the Simple Paged Results control, and at most `MaxValRange` (1500)
+//! values of a multi-valued attribute such as `member` per read, under a
+//! `member;range=0-1499` description. Both limits are silent truncation if a
+//! client ignores them, so every read of users, groups and members goes
+//! through these two functions.
+
+use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
+use ldap3::{Ldap, LdapError, Scope, SearchEntry};
+
+/// The page size asked for; AD's default MaxPageSize.
+pub const PAGE_SIZE: i32 = 1000;
+
+/// Runs a paged subtree search and hands every entry to `each`, without
+/// holding the whole result in memory.
+pub async fn paged_search<F>(
+    ldap: &mut Ldap,
+    base: &str,
+    filter: &str,
+    attrs: &[&str],
+    mut each: F,
+) -> Result<(), LdapError>
+where
+    F: FnMut(SearchEntry),
+{
+    let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
+        Box::new(EntriesOnly::new()),
+        Box::new(PagedResults::new(PAGE_SIZE)),
+    ];
+    let attrs: Vec<String> = attrs.iter().map(|a| (*a).to_owned()).collect();
+    let mut stream = ldap
+        .streaming_search_with(adapters, base, Scope::Subtree, filter, attrs)
+        .await?;
+    while let Some(entry) = stream.next().await? {
+        each(SearchEntry::construct(entry));
+    }
+    stream.finish().await.success()?;
+    Ok(())
+}
+
+/// Reads one entry (base scope).
+pub async fn read_entry(
+    ldap: &mut Ldap,
+    dn: &str,
+    attrs: &[&str],
+) -> Result<Option<SearchEntry>, LdapError> {
+    let (entries, _) = ldap
+        .search(dn, Scope::Base, "(objectClass=*)", attrs.to_vec())
+        .await?
+        .success()?;
+    Ok(entries.into_iter().next().map(SearchEntry::construct))
+}
+
+/// The values of an attribute of an entry that may carry them under a
+/// `name;range=low-high` description (AD) or plainly (Samba, OpenLDAP).
+pub fn attribute_values<'a>(entry: &'a SearchEntry, name: &str) -> Option<(&'a Vec<String>, RangeEnd)> {
+    for (key, values) in &entry.attrs {
+        let (attr, options) = key.split_once(';').unwrap_or((key.as_str(), ""));
+        if !attr.eq_ignore_ascii_case(name) {
+            continue;
+        }
+        let range = options
+            .split(';')
+            .find_map(|o| o.strip_prefix("range=").or_else(|| o.strip_prefix("Range=")));
+        let end = match range.and_then(|r| r.split_once('-')) {
+            None => RangeEnd::Complete,
+            Some((_, "*")) => RangeEnd::Complete,
+            Some((_, high)) => match high.parse::<u64>() {
+                Ok(h) => RangeEnd::More { next_low: h + 1 },
+                Err(_) => RangeEnd::Complete,
+            },
+        };
+        return Some((values, end));
+    }
+    None
+}
+
+/// Whether more values follow a ranged chunk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeEnd {
+    /// All values were returned.
+    Complete,
+    /// Ask again from `next_low`.
+    More {
+        /// The first index of the next chunk.
+        next_low: u64,
+    },
+}
+
+/// Reads every value of a multi-valued attribute of one entry, following
+/// `;range=` chunks until the last (`-*`) one. `first` is the entry as a
+/// search already returned it, to save the first round trip.
+pub async fn all_values(
+    ldap: &mut Ldap,
+    dn: &str,
+    name: &str,
+    first: Option<&SearchEntry>,
+) -> Result<Vec<String>, LdapError> {
+    let mut values = Vec::new();
+    let mut next = match first.and_then(|e| attribute_values(e, name)) {
+        Some((v, end)) => {
+            values.extend(v.iter().cloned());
+            end
+        }
+        None if first.is_some_and(|e| !e.attrs.keys().any(|k| k.starts_with(name))) => {
+            // The search returned the entry without the attribute: it has no values,
+            // unless the server wants a ranged read, which it signals with a range key.
+            RangeEnd::Complete
+        }
+        None => RangeEnd::More { next_low: 0 },
+    };
+    // A server that keeps answering the same chunk must not loop forever.
+    let mut rounds = 0;
+    while let RangeEnd::More { next_low } = next {
+        rounds += 1;
+        if rounds > 100_000 {
+            break;
+        }
+        let request = format!("{name};range={next_low}-*");
+        let Some(entry) = read_entry(ldap, dn, &[request.as_str()]).await? else {
+            break;
+        };
+        match attribute_values(&entry, name) {
+            Some((v, end)) => {
+                values.extend(v.iter().cloned());
+                next = end;
+            }
+            None => next = RangeEnd::Complete,
+        }
+    }
+    Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn entry(key: &str, n: usize) -> SearchEntry {
+        SearchEntry {
+            dn: "CN=G".into(),
+            attrs: HashMap::from([(key.to_owned(), (0..n).map(|i| format!("CN=U{i}")).collect())]),
+            bin_attrs: HashMap::new(),
+        }
+    }
+
+    #[test]
+    fn range_descriptions() {
+        let e = entry("member;range=0-1499", 1500);
+        assert_eq!(attribute_values(&e, "member").unwrap().1, RangeEnd::More { next_low: 1500 });
+        let e = entry("member;range=1500-*", 100);
+        assert_eq!(attribute_values(&e, "member").unwrap().1, RangeEnd::Complete);
+        let e = entry("member", 3);
+        assert_eq!(attribute_values(&e, "Member").unwrap().1, RangeEnd::Complete);
+        let e = entry("memberOf", 3);
+        assert!(attribute_values(&e, "member").is_none());
+        let e = entry("member;range=0-garbage", 1);
+        assert_eq!(attribute_values(&e, "member").unwrap().1, RangeEnd::Complete);
+    }
+}
