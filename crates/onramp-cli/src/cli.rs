@@ -64,6 +64,35 @@ pub enum Command {
     /// Check the platform target (SCIM 2.0) of a profile.
     #[command(subcommand)]
     Target(TargetCommand),
+    /// Run an integration's setup checks (all of them in order, or one).
+    Check {
+        /// A profile name or the path of a profile file.
+        #[arg(long, value_name = "NAME_OR_PATH")]
+        profile: String,
+        /// Run only this check (e.g. ldap.signing).
+        #[arg(long, value_name = "ID")]
+        only: Option<String>,
+    },
+    /// Explore the directory to choose what to sync.
+    Discover {
+        /// What to discover.
+        #[arg(value_enum)]
+        what: DiscoverWhat,
+        /// A profile name or the path of a profile file.
+        #[arg(long, value_name = "NAME_OR_PATH")]
+        profile: String,
+    },
+}
+
+/// What `onramp discover` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DiscoverWhat {
+    /// The OU tree with user counts, to choose exclusions.
+    Ous,
+    /// Groups with member counts, to choose synced and admin groups.
+    Groups,
+    /// How the email attributes are filled in, and who will be skipped.
+    Email,
 }
 
 /// `onramp profile …`

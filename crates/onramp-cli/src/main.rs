@@ -11,6 +11,7 @@ mod context;
 mod failure;
 mod logging;
 mod output;
+mod runtime;
 
 use std::process::ExitCode;
 
@@ -54,6 +55,10 @@ fn run(ctx: &Context, command: &Command) -> Result<Exit, Failure> {
             SecretCommand::Set { name } => commands::secret::set(ctx, name),
             SecretCommand::Delete { name } => commands::secret::delete(ctx, name),
         },
+        Command::Check { profile, only } => {
+            commands::directory::check(ctx, profile, only.as_deref(), unix_now())
+        }
+        Command::Discover { what, profile } => commands::directory::discover(ctx, profile, *what),
         Command::Target(t) => match t {
             TargetCommand::Check { profile } => commands::target::check(ctx, profile, unix_now()),
         },

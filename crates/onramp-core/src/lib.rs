@@ -8,6 +8,7 @@
 //! returns.
 
 pub mod check;
+pub mod directory;
 pub mod error;
 pub mod ldap;
 pub mod paths;

@@ -1,5 +1,6 @@
 //! One module per command group; each function returns the exit code.
 
+pub mod directory;
 pub mod profile;
 pub mod secret;
 pub mod target;

@@ -248,11 +248,23 @@ mod tests {
 
     #[test]
     fn identities() {
-        assert!(matches!(BindIdentity::parse("f", "CN=svc,OU=S,DC=x").unwrap(), BindIdentity::Dn(_)));
-        assert!(matches!(BindIdentity::parse("f", "svc@x.local").unwrap(), BindIdentity::Upn(_)));
-        assert!(matches!(BindIdentity::parse("f", "X\\svc").unwrap(), BindIdentity::DownLevel(_)));
+        assert!(matches!(
+            BindIdentity::parse("f", "CN=svc,OU=S,DC=x").unwrap(),
+            BindIdentity::Dn(_)
+        ));
+        assert!(matches!(
+            BindIdentity::parse("f", "svc@x.local").unwrap(),
+            BindIdentity::Upn(_)
+        ));
+        assert!(matches!(
+            BindIdentity::parse("f", "X\\svc").unwrap(),
+            BindIdentity::DownLevel(_)
+        ));
         for bad in ["svc", "@x", "svc@", "\\svc", "CN=,DC=x", "a@b@c"] {
-            assert!(BindIdentity::parse("connection.bind_dn", bad).is_err(), "{bad}");
+            assert!(
+                BindIdentity::parse("connection.bind_dn", bad).is_err(),
+                "{bad}"
+            );
         }
     }
 
@@ -261,15 +273,24 @@ mod tests {
         let ad = "00002028: LdapErr: DSID-0C090256, comment: The server requires binds to turn on integrity checking if SSL\\TLS are not already active on the connection, data 0, v3839";
         assert!(matches!(
             BindOutcome::classify(8, ad),
-            BindOutcome::SigningRequired { flavor: SigningFlavor::ActiveDirectory, .. }
+            BindOutcome::SigningRequired {
+                flavor: SigningFlavor::ActiveDirectory,
+                ..
+            }
         ));
         assert!(matches!(
             BindOutcome::classify(8, "BindSimple: Transport encryption required."),
-            BindOutcome::SigningRequired { flavor: SigningFlavor::Samba, .. }
+            BindOutcome::SigningRequired {
+                flavor: SigningFlavor::Samba,
+                ..
+            }
         ));
         assert!(matches!(
             BindOutcome::classify(8, "confidentiality required"),
-            BindOutcome::SigningRequired { flavor: SigningFlavor::Other, .. }
+            BindOutcome::SigningRequired {
+                flavor: SigningFlavor::Other,
+                ..
+            }
         ));
     }
 
@@ -288,10 +309,15 @@ mod tests {
             ("80090346", AdBindCode::ChannelBinding),
         ];
         for (code, want) in cases {
-            let text = format!("80090308: LdapErr: DSID-0C09041C, comment: AcceptSecurityContext error, data {code}, v4563");
+            let text = format!(
+                "80090308: LdapErr: DSID-0C09041C, comment: AcceptSecurityContext error, data {code}, v4563"
+            );
             assert_eq!(
                 BindOutcome::classify(49, &text),
-                BindOutcome::InvalidCredentials { ad_code: Some(want), text: text.clone() }
+                BindOutcome::InvalidCredentials {
+                    ad_code: Some(want),
+                    text: text.clone()
+                }
             );
         }
         assert!(matches!(
@@ -299,6 +325,9 @@ mod tests {
             BindOutcome::InvalidCredentials { ad_code: None, .. }
         ));
         assert!(matches!(BindOutcome::classify(0, ""), BindOutcome::Success));
-        assert!(matches!(BindOutcome::classify(53, "unwilling"), BindOutcome::Other { rc: 53, .. }));
+        assert!(matches!(
+            BindOutcome::classify(53, "unwilling"),
+            BindOutcome::Other { rc: 53, .. }
+        ));
     }
 }

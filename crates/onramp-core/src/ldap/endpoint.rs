@@ -129,10 +129,16 @@ mod tests {
     #[test]
     fn standard_and_global_catalog_ports() {
         let e = endpoint("ldaps://dc1.example.local", false);
-        assert_eq!((e.plain_port, e.tls_port, e.configured), (Some(389), Some(636), Transport::Ldaps));
+        assert_eq!(
+            (e.plain_port, e.tls_port, e.configured),
+            (Some(389), Some(636), Transport::Ldaps)
+        );
         let e = endpoint("ldap://dc1.example.local:3268", true);
         assert!(e.global_catalog);
-        assert_eq!(e.url(Transport::Ldaps).unwrap(), "ldaps://dc1.example.local:3269");
+        assert_eq!(
+            e.url(Transport::Ldaps).unwrap(),
+            "ldaps://dc1.example.local:3269"
+        );
         assert_eq!(e.configured, Transport::StartTls);
         let e = endpoint("ldap://127.0.0.1:10389", false);
         assert_eq!((e.plain_port, e.tls_port), (Some(10389), None));

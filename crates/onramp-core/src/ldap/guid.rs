@@ -12,7 +12,12 @@ pub fn object_guid_to_string(bytes: &[u8]) -> Option<String> {
 /// The RFC 4515 filter form of a GUID string, `\b7\e8…`, for a search by GUID.
 pub fn object_guid_filter_value(guid: &str) -> Option<String> {
     let uuid = uuid::Uuid::parse_str(guid).ok()?;
-    Some(uuid.to_bytes_le().iter().map(|b| format!("\\{b:02x}")).collect())
+    Some(
+        uuid.to_bytes_le()
+            .iter()
+            .map(|b| format!("\\{b:02x}"))
+            .collect(),
+    )
 }
 
 #[cfg(test)]
@@ -22,7 +27,8 @@ mod tests {
     #[test]
     fn matches_the_documented_examples() {
         let wire = [
-            0x90, 0x39, 0x5F, 0x19, 0x1A, 0xB5, 0x1B, 0x4A, 0x9E, 0x96, 0x86, 0xC6, 0x6C, 0xB1, 0x8D, 0x11,
+            0x90, 0x39, 0x5F, 0x19, 0x1A, 0xB5, 0x1B, 0x4A, 0x9E, 0x96, 0x86, 0xC6, 0x6C, 0xB1,
+            0x8D, 0x11,
         ];
         assert_eq!(
             object_guid_to_string(&wire).unwrap(),

@@ -126,7 +126,10 @@ impl RootDse {
 
     /// What kind of server answered.
     pub fn kind(&self) -> ServerKind {
-        let ad = self.supported_capabilities.iter().any(|c| c == AD_CAPABILITY_OID);
+        let ad = self
+            .supported_capabilities
+            .iter()
+            .any(|c| c == AD_CAPABILITY_OID);
         let samba = self
             .vendor_name
             .as_deref()
@@ -135,7 +138,11 @@ impl RootDse {
             ServerKind::SambaAd
         } else if ad {
             ServerKind::ActiveDirectory
-        } else if self.object_classes.iter().any(|c| c.eq_ignore_ascii_case("OpenLDAProotDSE")) {
+        } else if self
+            .object_classes
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case("OpenLDAProotDSE"))
+        {
             ServerKind::OpenLdap
         } else {
             ServerKind::Other
@@ -156,13 +163,20 @@ impl RootDse {
 
     /// Whether the server advertises the Simple Paged Results control.
     pub fn supports_paging(&self) -> bool {
-        self.supported_controls.iter().any(|c| c == PAGED_RESULTS_OID)
+        self.supported_controls
+            .iter()
+            .any(|c| c == PAGED_RESULTS_OID)
     }
 
     /// Whether the server advertises AD range retrieval.
     pub fn supports_range_retrieval(&self) -> bool {
-        self.supported_controls.iter().any(|c| c == RANGE_OPTION_OID)
-            || self.supported_capabilities.iter().any(|c| c == RANGE_OPTION_OID)
+        self.supported_controls
+            .iter()
+            .any(|c| c == RANGE_OPTION_OID)
+            || self
+                .supported_capabilities
+                .iter()
+                .any(|c| c == RANGE_OPTION_OID)
     }
 
     /// The domain functional level in words.

@@ -55,15 +55,19 @@ pub async fn read_entry(
 
 /// The values of an attribute of an entry that may carry them under a
 /// `name;range=low-high` description (AD) or plainly (Samba, OpenLDAP).
-pub fn attribute_values<'a>(entry: &'a SearchEntry, name: &str) -> Option<(&'a Vec<String>, RangeEnd)> {
+pub fn attribute_values<'a>(
+    entry: &'a SearchEntry,
+    name: &str,
+) -> Option<(&'a Vec<String>, RangeEnd)> {
     for (key, values) in &entry.attrs {
         let (attr, options) = key.split_once(';').unwrap_or((key.as_str(), ""));
         if !attr.eq_ignore_ascii_case(name) {
             continue;
         }
-        let range = options
-            .split(';')
-            .find_map(|o| o.strip_prefix("range=").or_else(|| o.strip_prefix("Range=")));
+        let range = options.split(';').find_map(|o| {
+            o.strip_prefix("range=")
+                .or_else(|| o.strip_prefix("Range="))
+        });
         let end = match range.and_then(|r| r.split_once('-')) {
             None => RangeEnd::Complete,
             Some((_, "*")) => RangeEnd::Complete,
@@ -149,14 +153,26 @@ mod tests {
     #[test]
     fn range_descriptions() {
         let e = entry("member;range=0-1499", 1500);
-        assert_eq!(attribute_values(&e, "member").unwrap().1, RangeEnd::More { next_low: 1500 });
+        assert_eq!(
+            attribute_values(&e, "member").unwrap().1,
+            RangeEnd::More { next_low: 1500 }
+        );
         let e = entry("member;range=1500-*", 100);
-        assert_eq!(attribute_values(&e, "member").unwrap().1, RangeEnd::Complete);
+        assert_eq!(
+            attribute_values(&e, "member").unwrap().1,
+            RangeEnd::Complete
+        );
         let e = entry("member", 3);
-        assert_eq!(attribute_values(&e, "Member").unwrap().1, RangeEnd::Complete);
+        assert_eq!(
+            attribute_values(&e, "Member").unwrap().1,
+            RangeEnd::Complete
+        );
         let e = entry("memberOf", 3);
         assert!(attribute_values(&e, "member").is_none());
         let e = entry("member;range=0-garbage", 1);
-        assert_eq!(attribute_values(&e, "member").unwrap().1, RangeEnd::Complete);
+        assert_eq!(
+            attribute_values(&e, "member").unwrap().1,
+            RangeEnd::Complete
+        );
     }
 }

@@ -32,7 +32,10 @@ pub fn escape_filter_value(value: &str) -> String {
 pub fn validate_filter(field: &str, filter: &str) -> Result<String, SyntaxError> {
     let filter = filter.trim();
     if filter.is_empty() {
-        return Err(err(field, "expected an LDAP filter such as (objectClass=user), found nothing"));
+        return Err(err(
+            field,
+            "expected an LDAP filter such as (objectClass=user), found nothing",
+        ));
     }
     let normalized = if filter.starts_with('(') {
         filter.to_owned()
@@ -56,7 +59,10 @@ type Rdn = Vec<(String, String)>;
 pub fn parse_dn(field: &str, dn: &str) -> Result<Vec<Rdn>, SyntaxError> {
     let text = dn.trim();
     if text.is_empty() {
-        return Err(err(field, "expected a distinguished name such as OU=Staff,DC=example,DC=com, found nothing"));
+        return Err(err(
+            field,
+            "expected a distinguished name such as OU=Staff,DC=example,DC=com, found nothing",
+        ));
     }
     let bytes = text.as_bytes();
     let mut rdns = Vec::new();
@@ -72,7 +78,10 @@ pub fn parse_dn(field: &str, dn: &str) -> Result<Vec<Rdn>, SyntaxError> {
         if i >= bytes.len() || bytes[i] != b'=' {
             return Err(err(
                 field,
-                format!("'{text}' is not a distinguished name: expected attribute=value at '{}'", &text[start..]),
+                format!(
+                    "'{text}' is not a distinguished name: expected attribute=value at '{}'",
+                    &text[start..]
+                ),
             ));
         }
         let attr_ok = !attr.is_empty()
@@ -80,7 +89,10 @@ pub fn parse_dn(field: &str, dn: &str) -> Result<Vec<Rdn>, SyntaxError> {
                 && attr.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
                 || attr.bytes().all(|b| b.is_ascii_digit() || b == b'.'));
         if !attr_ok {
-            return Err(err(field, format!("'{attr}' in '{text}' is not an attribute type")));
+            return Err(err(
+                field,
+                format!("'{attr}' in '{text}' is not an attribute type"),
+            ));
         }
         i += 1; // '='
         // value
@@ -108,7 +120,10 @@ pub fn parse_dn(field: &str, dn: &str) -> Result<Vec<Rdn>, SyntaxError> {
                 b'"' | b';' | b'<' | b'>' => {
                     return Err(err(
                         field,
-                        format!("'{}' must be escaped with a backslash in '{text}'", bytes[i] as char),
+                        format!(
+                            "'{}' must be escaped with a backslash in '{text}'",
+                            bytes[i] as char
+                        ),
                     ));
                 }
                 c => {
@@ -151,7 +166,11 @@ fn normalized(dn: &str) -> Option<Vec<Vec<(String, String)>>> {
     let rdns = parse_dn("", dn).ok()?;
     Some(
         rdns.into_iter()
-            .map(|rdn| rdn.into_iter().map(|(a, v)| (a, v.to_lowercase())).collect())
+            .map(|rdn| {
+                rdn.into_iter()
+                    .map(|(a, v)| (a, v.to_lowercase()))
+                    .collect()
+            })
             .collect(),
     )
 }
@@ -194,7 +213,16 @@ mod tests {
         ] {
             assert!(validate_dn("f", ok).is_ok(), "{ok}");
         }
-        for bad in ["", "example.com", "DC=,DC=com", "DC=a,", "=x", "CN=a\"b", "CN=a\\", "C N=x"] {
+        for bad in [
+            "",
+            "example.com",
+            "DC=,DC=com",
+            "DC=a,",
+            "=x",
+            "CN=a\"b",
+            "CN=a\\",
+            "C N=x",
+        ] {
             let e = validate_dn("connection.base_dn", bad).unwrap_err();
             assert_eq!(e.field, "connection.base_dn", "{bad}");
         }
@@ -202,17 +230,32 @@ mod tests {
 
     #[test]
     fn within_and_parent() {
-        assert!(dn_is_within("CN=Ann,OU=Staff,DC=Example,DC=com", "dc=example,dc=COM"));
-        assert!(dn_is_within("OU=Staff,DC=example,DC=com", "OU=Staff,DC=example,DC=com"));
-        assert!(!dn_is_within("CN=Ann,OU=Staffing,DC=example,DC=com", "OU=Staff,DC=example,DC=com"));
-        assert!(dn_is_within("CN=A,OU=Sales\\, EMEA,DC=x", "ou=sales\\2c emea,dc=x"));
+        assert!(dn_is_within(
+            "CN=Ann,OU=Staff,DC=Example,DC=com",
+            "dc=example,dc=COM"
+        ));
+        assert!(dn_is_within(
+            "OU=Staff,DC=example,DC=com",
+            "OU=Staff,DC=example,DC=com"
+        ));
+        assert!(!dn_is_within(
+            "CN=Ann,OU=Staffing,DC=example,DC=com",
+            "OU=Staff,DC=example,DC=com"
+        ));
+        assert!(dn_is_within(
+            "CN=A,OU=Sales\\, EMEA,DC=x",
+            "ou=sales\\2c emea,dc=x"
+        ));
         assert_eq!(parent_dn("CN=Smith\\, J,OU=S,DC=x").unwrap(), "OU=S,DC=x");
         assert_eq!(parent_dn("DC=x"), None);
     }
 
     #[test]
     fn filters() {
-        assert_eq!(validate_filter("f", "objectClass=user").unwrap(), "(objectClass=user)");
+        assert_eq!(
+            validate_filter("f", "objectClass=user").unwrap(),
+            "(objectClass=user)"
+        );
         assert!(validate_filter("f", "(&(objectClass=user)(!(cn=x)))").is_ok());
         for bad in ["", "(&(objectClass=user)", "(cn=a))", "((x)"] {
             assert!(validate_filter("sync.user_filter", bad).is_err(), "{bad}");

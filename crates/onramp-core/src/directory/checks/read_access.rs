@@ -1,0 +1,87 @@
+//! `ldap.read_access`: the service account can list users and groups under the base DN.
+
+use super::Run;
+use crate::check::CheckResult;
+use crate::directory::bound::open_bound;
+use crate::ldap::rootdse::RootDse;
+use crate::ldap::search::paged_search;
+
+pub(super) const ID: &str = "ldap.read_access";
+
+pub(super) async fn run(run: &Run<'_>) -> CheckResult {
+    let password = match run.password_or_fail(ID) {
+        Ok(p) => p,
+        Err(r) => return *r,
+    };
+    let target = run.target;
+    let mut session = match open_bound(target, &run.tls, password).await {
+        Ok(s) => s,
+        Err(e) => return CheckResult::fail(ID, format!("cannot bind: {e}")),
+    };
+    let dse = RootDse::read(&mut session.ldap).await.ok();
+    let ad = dse.as_ref().is_some_and(|d| d.kind().is_ad());
+    let Some(base) = target
+        .base_dn
+        .clone()
+        .or_else(|| dse.as_ref().and_then(RootDse::proposed_base_dn))
+    else {
+        session.close().await;
+        return CheckResult::fail(
+            ID,
+            "no base DN: the profile sets none and the server proposes none",
+        )
+        .remediation(["Set connection.base_dn in the profile.".to_owned()]);
+    };
+    let users_filter = target.users_filter(ad);
+    let groups_filter = target.groups_filter(ad);
+    let mut users = 0u64;
+    let mut groups = 0u64;
+    let users_result = paged_search(&mut session.ldap, &base, &users_filter, &["1.1"], |_| {
+        users += 1
+    })
+    .await;
+    let groups_result = paged_search(&mut session.ldap, &base, &groups_filter, &["1.1"], |_| {
+        groups += 1
+    })
+    .await;
+    session.close().await;
+    let r = CheckResult::pass(ID, "")
+        .evidence("base_dn", &base)
+        .evidence("users.filter", &users_filter)
+        .evidence("groups.filter", &groups_filter);
+    match (users_result, groups_result) {
+        (Err(e), _) | (_, Err(e)) => {
+            let mut r = r;
+            r.status = crate::check::CheckStatus::Fail;
+            r.summary = format!("searching under {base} failed: {e}");
+            r.remediation = vec![
+                format!("Check that connection.base_dn ({base}) exists."),
+                "Check that sync.user_filter and sync.group_filter are valid for this server."
+                    .to_owned(),
+            ];
+            r
+        }
+        (Ok(()), Ok(())) if users == 0 => {
+            let mut r = r
+                .evidence("users.count", 0)
+                .evidence("groups.count", groups);
+            r.status = crate::check::CheckStatus::Fail;
+            r.summary = format!("the service account sees no users under {base}");
+            r.details = "The search worked but returned no user objects.".to_owned();
+            r.remediation = vec![
+                format!("Check that the base DN covers the container where users are (often CN=Users,… or an OU); it is {base}."),
+                "Check that the service account may read user objects (a member of Domain Users can; a denied \"List Contents\" permission hides them).".to_owned(),
+                format!("Check sync.user_filter; the filter used was {users_filter}."),
+            ];
+            r
+        }
+        (Ok(()), Ok(())) => {
+            let mut r = r
+                .evidence("users.count", users)
+                .evidence("groups.count", groups);
+            r.summary =
+                format!("the service account sees {users} users and {groups} groups under {base}");
+            r
+        }
+    }
+}

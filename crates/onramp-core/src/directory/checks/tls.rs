@@ -1,0 +1,130 @@
+//! `ldap.tls`: LDAPS and StartTLS, each tried with full certificate verification.
+
+use super::Run;
+use crate::check::{CheckResult, CheckStatus, Evidence};
+use crate::directory::remedies::connect_failure;
+use crate::ldap::endpoint::Transport;
+use crate::ldap::session::connect;
+use crate::tls::CertificateInfo;
+
+pub(super) const ID: &str = "ldap.tls";
+/// A certificate expiring sooner than this is a warning.
+const EXPIRY_WARNING_SECS: i64 = 30 * 24 * 3600;
+
+struct Attempt {
+    transport: Transport,
+    outcome: Result<Option<CertificateInfo>, CheckResult>,
+}
+
+async fn attempt(run: &Run<'_>, transport: Transport) -> Option<Attempt> {
+    let url = run.target.endpoint.url(transport)?;
+    let outcome = match connect(&url, transport, &run.tls, run.target.timeout).await {
+        Ok(session) => {
+            let cert = session.peer.info();
+            session.close().await;
+            Ok(cert)
+        }
+        Err(e) => Err(connect_failure(
+            ID,
+            &url,
+            &run.target.endpoint,
+            &e,
+            transport,
+        )),
+    };
+    Some(Attempt { transport, outcome })
+}
+
+pub(super) async fn run(run: &Run<'_>) -> CheckResult {
+    let endpoint = &run.target.endpoint;
+    let mut attempts = Vec::new();
+    for t in [Transport::Ldaps, Transport::StartTls] {
+        if let Some(a) = attempt(run, t).await {
+            attempts.push(a);
+        }
+    }
+    let configured = endpoint.configured;
+    let ok: Vec<&Attempt> = attempts.iter().filter(|a| a.outcome.is_ok()).collect();
+    let failed: Vec<&Attempt> = attempts.iter().filter(|a| a.outcome.is_err()).collect();
+    let mut evidence: Vec<Evidence> = attempts
+        .iter()
+        .map(|a| Evidence {
+            key: format!("{}.status", a.transport.label().to_ascii_lowercase()),
+            value: match &a.outcome {
+                Ok(_) => "verified".to_owned(),
+                Err(r) => r.summary.clone(),
+            },
+        })
+        .collect();
+
+    let configured_failure = failed.iter().find(|a| a.transport == configured);
+    if let Some(a) =
+        configured_failure.or_else(|| (ok.is_empty()).then(|| failed.first()).flatten())
+    {
+        // The transport the profile uses (or every transport) failed: show that failure.
+        let mut r = a
+            .outcome
+            .as_ref()
+            .err()
+            .cloned()
+            .unwrap_or_else(|| CheckResult::fail(ID, "TLS failed"));
+        r.evidence.extend(evidence);
+        return r;
+    }
+    let Some(good) = ok.iter().find(|a| a.transport == configured).or(ok.first()) else {
+        return CheckResult::skipped(
+            ID,
+            "the profile's endpoint has no port for LDAPS or StartTLS",
+        );
+    };
+    let cert = good.outcome.as_ref().ok().cloned().flatten();
+    let mut r = CheckResult::pass(
+        ID,
+        format!(
+            "{} works and the certificate is trusted",
+            ok.iter()
+                .map(|a| a.transport.label())
+                .collect::<Vec<_>>()
+                .join(" and ")
+        ),
+    );
+    if !failed.is_empty() {
+        r.status = CheckStatus::Warn;
+        r.details = failed
+            .iter()
+            .filter_map(|a| a.outcome.as_ref().err().map(|e| e.summary.clone()))
+            .collect::<Vec<_>>()
+            .join("; ");
+    }
+    if configured == Transport::Plain {
+        r.status = CheckStatus::Warn;
+        r.summary = format!(
+            "{} works, but the profile uses plain LDAP",
+            good.transport.label()
+        );
+        r.remediation = vec![format!(
+            "Switch the profile to {}: set connection.url = \"ldaps://{}\", or connection.starttls = true.",
+            good.transport.label(),
+            endpoint.host
+        )];
+    }
+    if let Some(info) = cert {
+        let left = info.not_after_unix - run.now_unix;
+        if left < EXPIRY_WARNING_SECS {
+            r.status = CheckStatus::Warn;
+            r.summary = format!(
+                "the domain controller's certificate expires in {} days ({})",
+                left.max(0) / 86_400,
+                info.not_after
+            );
+            r.remediation.push("Renew the domain controller's certificate (AD CS auto-enrollment renews it when the template allows).".to_owned());
+        }
+        evidence.push(Evidence {
+            key: "certificate.not_after_unix".to_owned(),
+            value: info.not_after_unix.to_string(),
+        });
+        evidence.extend(info.evidence());
+    }
+    r.evidence.extend(evidence);
+    r
+}

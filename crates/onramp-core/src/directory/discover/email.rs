@@ -1,0 +1,149 @@
+//! How the email attribute is filled in, and who will be skipped.
+
+use serde::Serialize;
+
+use super::{first, open, search_error};
+use crate::directory::{DirectoryError, DirectoryTarget};
+use crate::ldap::search::paged_search;
+use crate::profile::EmailAttribute;
+use crate::secret::SecretStore;
+
+/// A user the sync will skip, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SkippedUser {
+    /// The user's DN.
+    pub dn: String,
+    /// Why: a missing name or a missing or invalid email.
+    pub reason: String,
+}
+
+/// The email attribute survey.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EmailReport {
+    /// The attribute the profile uses.
+    pub attribute: &'static str,
+    /// Users seen.
+    pub users: u64,
+    /// Users with `mail` only.
+    pub mail_only: u64,
+    /// Users with `userPrincipalName` only.
+    pub upn_only: u64,
+    /// Users with both, equal (case-insensitively).
+    pub both_same: u64,
+    /// Users with both, different.
+    pub both_different: u64,
+    /// Users with neither.
+    pub neither: u64,
+    /// Users the sync will take.
+    pub eligible: u64,
+    /// Users the sync will skip, with the reason.
+    pub skipped: Vec<SkippedUser>,
+}
+
+/// A plausible email address: one `@`, a local part, a dotted domain, no spaces.
+pub(crate) fn is_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !value.chars().any(char::is_whitespace)
+}
+
+/// Reads every user's name and email attributes under the base DN.
+pub async fn discover_email(
+    target: &DirectoryTarget,
+    secrets: &dyn SecretStore,
+    attribute: EmailAttribute,
+) -> Result<EmailReport, DirectoryError> {
+    let mut opened = open(target, secrets).await?;
+    let attrs = [
+        "mail",
+        "userPrincipalName",
+        "displayName",
+        "givenName",
+        "sn",
+    ];
+    let attribute_name = match attribute {
+        EmailAttribute::Mail => "mail",
+        EmailAttribute::UserPrincipalName => "userPrincipalName",
+    };
+    let mut report = EmailReport {
+        attribute: attribute_name,
+        users: 0,
+        mail_only: 0,
+        upn_only: 0,
+        both_same: 0,
+        both_different: 0,
+        neither: 0,
+        eligible: 0,
+        skipped: Vec::new(),
+    };
+    paged_search(
+        &mut opened.session.ldap,
+        &opened.base,
+        &target.users_filter(opened.ad),
+        &attrs,
+        |e| {
+            report.users += 1;
+            let mail = first(&e, "mail");
+            let upn = first(&e, "userPrincipalName");
+            match (mail, upn) {
+                (Some(m), Some(u)) if m.eq_ignore_ascii_case(u) => report.both_same += 1,
+                (Some(_), Some(_)) => report.both_different += 1,
+                (Some(_), None) => report.mail_only += 1,
+                (None, Some(_)) => report.upn_only += 1,
+                (None, None) => report.neither += 1,
+            }
+            let email = match attribute {
+                EmailAttribute::Mail => mail,
+                EmailAttribute::UserPrincipalName => upn,
+            };
+            let has_name = first(&e, "displayName").is_some()
+                || (first(&e, "givenName").is_some() && first(&e, "sn").is_some());
+            let reason = match (has_name, email) {
+                (false, _) => {
+                    Some("no name: neither displayName nor givenName and sn are set".to_owned())
+                }
+                (true, None) => Some(format!("no email: the {attribute_name} attribute is empty")),
+                (true, Some(v)) if !is_email(v) => {
+                    Some(format!("{attribute_name} '{v}' is not an email address"))
+                }
+                _ => None,
+            };
+            match reason {
+                Some(reason) => report.skipped.push(SkippedUser { dn: e.dn, reason }),
+                None => report.eligible += 1,
+            }
+        },
+    )
+    .await
+    .map_err(|e| search_error("users", e))?;
+    opened.session.close().await;
+    report.skipped.sort_by(|a, b| a.dn.cmp(&b.dn));
+    Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_email;
+
+    #[test]
+    fn emails() {
+        assert!(is_email("ann@example.com"));
+        for bad in [
+            "ann",
+            "@example.com",
+            "ann@local",
+            "ann@.com",
+            "a b@x.com",
+            "a@b@c.com",
+            "ann@x.",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+}
