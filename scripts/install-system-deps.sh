@@ -12,6 +12,7 @@ build_pkgs=(
   libdbus-1-dev                       # keyring: Secret Service over D-Bus
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev
   librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev
+  librsvg2-bin                        # rsvg-convert: scripts/icons.sh renders the SVG icons
   nodejs npm
 )
 test_pkgs=(
@@ -20,6 +21,7 @@ test_pkgs=(
   python3-venv python3-pip                       # scim2-server in a venv
   dbus dbus-x11 gnome-keyring libsecret-tools keyutils  # D-Bus session, Secret Service
   xvfb xauth webkit2gtk-driver chromium chromium-driver
+  imagemagick                                    # `import`: scripts/screenshot.sh
   iproute2 openssl
 )
 
