@@ -275,6 +275,30 @@ fn format_ip(bytes: &[u8]) -> String {
     }
 }
 
+/// Every error in a chain, including the ones `std::io::Error` wraps: its
+/// `source()` skips the wrapped error itself, and TLS failures arrive as an
+/// `io::Error` inside an `io::Error` around the `rustls::Error`.
+pub fn error_sources<'a>(
+    error: &'a (dyn std::error::Error + 'static),
+) -> Vec<&'a (dyn std::error::Error + 'static)> {
+    let mut out = Vec::new();
+    let mut current = Some(error);
+    while let Some(e) = current {
+        out.push(e);
+        current = match e
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+        if out.len() > 32 {
+            break;
+        }
+    }
+    out
+}
+
 /// Why certificate verification failed, in the admin's terms.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -291,6 +315,8 @@ pub enum CertificateProblem {
     Revoked,
     /// Not valid for server authentication.
     WrongUsage,
+    /// A CA certificate (typically self-signed) presented as the server's own.
+    SelfSignedCa,
     /// Something else.
     Other(String),
 }
@@ -298,21 +324,12 @@ pub enum CertificateProblem {
 impl CertificateProblem {
     /// Finds the certificate error in an error's source chain.
     pub fn find(error: &(dyn std::error::Error + 'static)) -> Option<Self> {
-        let mut current = Some(error);
-        while let Some(e) = current {
-            if let Some(rustls::Error::InvalidCertificate(c)) = e.downcast_ref::<rustls::Error>() {
-                return Some(Self::from_rustls(c));
-            }
-            if let Some(io) = e.downcast_ref::<std::io::Error>()
-                && let Some(inner) = io.get_ref()
-                && let Some(rustls::Error::InvalidCertificate(c)) =
-                    inner.downcast_ref::<rustls::Error>()
-            {
-                return Some(Self::from_rustls(c));
-            }
-            current = e.source();
-        }
-        None
+        error_sources(error)
+            .into_iter()
+            .find_map(|e| match e.downcast_ref::<rustls::Error>() {
+                Some(rustls::Error::InvalidCertificate(c)) => Some(Self::from_rustls(c)),
+                _ => None,
+            })
     }
 
     fn from_rustls(e: &CertificateError) -> Self {
@@ -329,7 +346,28 @@ impl CertificateProblem {
             CertificateError::InvalidPurpose | CertificateError::InvalidPurposeContext { .. } => {
                 Self::WrongUsage
             }
-            other => Self::Other(format!("{other:?}")),
+            other => {
+                let text = format!("{other:?}");
+                if text.contains("CaUsedAsEndEntity") {
+                    Self::SelfSignedCa
+                } else {
+                    Self::Other(text)
+                }
+            }
+        }
+    }
+
+    /// A stable, machine-readable name of the problem.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::UnknownIssuer => "unknown_issuer",
+            Self::Expired => "expired",
+            Self::NotYetValid => "not_yet_valid",
+            Self::NameMismatch => "name_mismatch",
+            Self::Revoked => "revoked",
+            Self::WrongUsage => "wrong_usage",
+            Self::SelfSignedCa => "self_signed_ca",
+            Self::Other(_) => "other",
         }
     }
 
@@ -344,6 +382,7 @@ impl CertificateProblem {
             Self::NameMismatch => format!("the certificate does not name {host} (name mismatch)"),
             Self::Revoked => "the certificate has been revoked by its issuer".to_owned(),
             Self::WrongUsage => "the certificate is not valid for server authentication (Extended Key Usage)".to_owned(),
+            Self::SelfSignedCa => "the server presents a CA certificate as its own certificate (a self-signed certificate)".to_owned(),
             Self::Other(s) => format!("the certificate was rejected: {s}"),
         }
     }
@@ -363,6 +402,10 @@ impl CertificateProblem {
             Self::NameMismatch => vec![
                 format!("Connect with a host name listed in the certificate's SANs (shown in the evidence) instead of {host}, or"),
                 "re-issue the certificate with that name or IP address in its subjectAltName.".to_owned(),
+            ],
+            Self::SelfSignedCa => vec![
+                "Issue the server a certificate for Server Authentication from your CA (for AD: AD CS), instead of a self-signed one.".to_owned(),
+                format!("Then trust that CA: install it in this machine's trust store, or set {ca_key} to its PEM file."),
             ],
             Self::Revoked | Self::WrongUsage | Self::Other(_) => vec![
                 "Issue the server a certificate for Server Authentication from a trusted CA.".to_owned(),

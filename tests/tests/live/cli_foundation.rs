@@ -7,41 +7,116 @@
 use std::sync::Arc;
 
 use libtest_mimic::{Failed, Trial};
+use onramp_tests::Fixtures;
 use onramp_tests::fake_http::{FakeHttp, Response};
 use onramp_tests::onramp_cli::{OnrampCli, Run};
 use onramp_tests::session_bus::SessionBus;
-use onramp_tests::Fixtures;
 
 /// The trials of this module.
 pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
     let mut t = Vec::new();
-    let add = |t: &mut Vec<Trial>, name: &str, f: fn(&Fixtures) -> Result<(), Failed>, fx: &Arc<Fixtures>| {
+    let add = |t: &mut Vec<Trial>,
+               name: &str,
+               f: fn(&Fixtures) -> Result<(), Failed>,
+               fx: &Arc<Fixtures>| {
         let fx = fx.clone();
         t.push(Trial::test(format!("cli::{name}"), move || f(&fx)));
     };
-    add(&mut t, "profile_validate_names_file_key_and_expectation", profile_validate_names_file_key_and_expectation, fx);
+    add(
+        &mut t,
+        "profile_validate_names_file_key_and_expectation",
+        profile_validate_names_file_key_and_expectation,
+        fx,
+    );
     add(&mut t, "profile_new_list_show", profile_new_list_show, fx);
-    add(&mut t, "secret_set_reads_stdin_only", secret_set_reads_stdin_only, fx);
-    add(&mut t, "keyring_store_on_private_session_bus", keyring_store_on_private_session_bus, fx);
-    add(&mut t, "target_check_passes_over_verified_tls", target_check_passes_over_verified_tls, fx);
-    add(&mut t, "target_check_plain_http_on_loopback_warns", target_check_plain_http_on_loopback_warns, fx);
-    add(&mut t, "target_check_wrong_token_is_401", target_check_wrong_token_is_401, fx);
-    add(&mut t, "target_check_untrusted_certificate", target_check_untrusted_certificate, fx);
-    add(&mut t, "target_check_wrong_path_is_404", target_check_wrong_path_is_404, fx);
-    add(&mut t, "target_check_forbidden_and_not_scim", target_check_forbidden_and_not_scim, fx);
-    add(&mut t, "target_check_refused_and_unknown_host", target_check_refused_and_unknown_host, fx);
-    add(&mut t, "target_check_oauth2_client_credentials", target_check_oauth2_client_credentials, fx);
-    add(&mut t, "target_check_missing_secret", target_check_missing_secret, fx);
-    add(&mut t, "canary_secret_never_leaks", canary_secret_never_leaks, fx);
+    add(
+        &mut t,
+        "secret_set_reads_stdin_only",
+        secret_set_reads_stdin_only,
+        fx,
+    );
+    add(
+        &mut t,
+        "keyring_store_on_private_session_bus",
+        keyring_store_on_private_session_bus,
+        fx,
+    );
+    add(
+        &mut t,
+        "target_check_passes_over_verified_tls",
+        target_check_passes_over_verified_tls,
+        fx,
+    );
+    add(
+        &mut t,
+        "target_check_plain_http_on_loopback_warns",
+        target_check_plain_http_on_loopback_warns,
+        fx,
+    );
+    add(
+        &mut t,
+        "target_check_wrong_token_is_401",
+        target_check_wrong_token_is_401,
+        fx,
+    );
+    add(
+        &mut t,
+        "target_check_untrusted_certificate",
+        target_check_untrusted_certificate,
+        fx,
+    );
+    add(
+        &mut t,
+        "target_check_wrong_path_is_404",
+        target_check_wrong_path_is_404,
+        fx,
+    );
+    add(
+        &mut t,
+        "target_check_forbidden_and_not_scim",
+        target_check_forbidden_and_not_scim,
+        fx,
+    );
+    add(
+        &mut t,
+        "target_check_refused_and_unknown_host",
+        target_check_refused_and_unknown_host,
+        fx,
+    );
+    add(
+        &mut t,
+        "target_check_oauth2_client_credentials",
+        target_check_oauth2_client_credentials,
+        fx,
+    );
+    add(
+        &mut t,
+        "target_check_missing_secret",
+        target_check_missing_secret,
+        fx,
+    );
+    add(
+        &mut t,
+        "canary_secret_never_leaks",
+        canary_secret_never_leaks,
+        fx,
+    );
     t
 }
 
 fn ensure(cond: bool, what: impl Into<String>) -> Result<(), Failed> {
-    if cond { Ok(()) } else { Err(what.into().into()) }
+    if cond {
+        Ok(())
+    } else {
+        Err(what.into().into())
+    }
 }
 
 fn describe(run: &Run) -> String {
-    format!("exit {}\nstdout:\n{}\nstderr:\n{}", run.code, run.stdout, run.stderr)
+    format!(
+        "exit {}\nstdout:\n{}\nstderr:\n{}",
+        run.code, run.stdout, run.stderr
+    )
 }
 
 fn check<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
@@ -60,7 +135,9 @@ fn evidence<'a>(check: &'a serde_json::Value, key: &str) -> Option<&'a str> {
 }
 
 fn bearer_profile(url: &str, secret: &str, ca_file: Option<&str>) -> String {
-    let ca = ca_file.map(|c| format!("ca_file = \"{c}\"\n")).unwrap_or_default();
+    let ca = ca_file
+        .map(|c| format!("ca_file = \"{c}\"\n"))
+        .unwrap_or_default();
     format!(
         "kind = \"ad\"\n[connection]\nurl = \"ldaps://dc.example.test\"\nbind_dn = \"svc@example.test\"\nbind_password_secret = \"bind\"\n\n[target]\nurl = \"{url}\"\nauth = \"bearer\"\ntoken_secret = \"{secret}\"\n{ca}"
     )
@@ -73,34 +150,58 @@ fn profile_validate_names_file_key_and_expectation(_fx: &Fixtures) -> Result<(),
     let path = cli.config_dir().join("profiles/corp.toml");
     let text = std::fs::read_to_string(&path)?;
     let ok = cli.run(&["profile", "validate", "corp"]);
-    ensure(ok.code == 0 && ok.stdout.contains("corp: valid"), describe(&ok))?;
+    ensure(
+        ok.code == 0 && ok.stdout.contains("corp: valid"),
+        describe(&ok),
+    )?;
 
     // An unknown key: the file, the line, the key and the expected keys are named.
     std::fs::write(&path, text.replace("bind_dn =", "bind_dnn ="))?;
     let bad = cli.run(&["profile", "validate", "corp"]);
     ensure(bad.code == 2, describe(&bad))?;
-    ensure(bad.stderr.contains(&path.display().to_string()), describe(&bad))?;
-    ensure(bad.stderr.contains("key `connection.bind_dnn`"), describe(&bad))?;
-    ensure(bad.stderr.contains("expected one of") && bad.stderr.contains("`bind_dn`"), describe(&bad))?;
+    ensure(
+        bad.stderr.contains(&path.display().to_string()),
+        describe(&bad),
+    )?;
+    ensure(
+        bad.stderr.contains("key `connection.bind_dnn`"),
+        describe(&bad),
+    )?;
+    ensure(
+        bad.stderr.contains("expected one of") && bad.stderr.contains("`bind_dn`"),
+        describe(&bad),
+    )?;
 
     // A value of the wrong form, as JSON for the UI.
-    std::fs::write(&path, text.replace("interval_minutes = 15", "interval_minutes = \"soon\""))?;
+    std::fs::write(
+        &path,
+        text.replace("interval_minutes = 15", "interval_minutes = \"soon\""),
+    )?;
     let bad = cli.run(&["--json", "profile", "validate", "corp"]);
     ensure(bad.code == 2, describe(&bad))?;
     let json = bad.json();
     let err = &json[0]["error"];
     ensure(err["code"] == "profile_invalid", describe(&bad))?;
     let message = err["message"].as_str().unwrap_or_default();
-    ensure(message.contains("schedule.interval_minutes") && message.contains("expected"), message)?;
+    ensure(
+        message.contains("schedule.interval_minutes") && message.contains("expected"),
+        message,
+    )?;
 
     // Broken TOML: line and column.
     std::fs::write(&path, "kind = \"ad\"\n[connection\n")?;
     let bad = cli.run(&["profile", "validate", &path.display().to_string()]);
-    ensure(bad.code == 2 && bad.stderr.contains("corp.toml:2:"), describe(&bad))?;
+    ensure(
+        bad.code == 2 && bad.stderr.contains("corp.toml:2:"),
+        describe(&bad),
+    )?;
 
     // A missing profile is a configuration error too.
     let missing = cli.run(&["profile", "show", "nope"]);
-    ensure(missing.code == 2 && missing.stderr.contains("no profile named 'nope'"), describe(&missing))
+    ensure(
+        missing.code == 2 && missing.stderr.contains("no profile named 'nope'"),
+        describe(&missing),
+    )
 }
 
 fn profile_new_list_show(_fx: &Fixtures) -> Result<(), Failed> {
@@ -110,38 +211,65 @@ fn profile_new_list_show(_fx: &Fixtures) -> Result<(), Failed> {
         ensure(run.code == 0, describe(&run))?;
     }
     let again = cli.run(&["profile", "new", "a-ad", "--kind", "ad"]);
-    ensure(again.code == 2 && again.stderr.contains("already exists"), describe(&again))?;
+    ensure(
+        again.code == 2 && again.stderr.contains("already exists"),
+        describe(&again),
+    )?;
     let bad_kind = cli.run(&["profile", "new", "x", "--kind", "adfs"]);
-    ensure(bad_kind.code == 2 && bad_kind.stderr.contains("expected one of"), describe(&bad_kind))?;
+    ensure(
+        bad_kind.code == 2 && bad_kind.stderr.contains("expected one of"),
+        describe(&bad_kind),
+    )?;
     let list = cli.run(&["--json", "profile", "list"]);
     let json = list.json();
     ensure(json.as_array().map(Vec::len) == Some(2), describe(&list))?;
-    ensure(json[0]["name"] == "a-ad" && json[0]["kind"] == "ad" && json[0]["valid"] == true, describe(&list))?;
+    ensure(
+        json[0]["name"] == "a-ad" && json[0]["kind"] == "ad" && json[0]["valid"] == true,
+        describe(&list),
+    )?;
     ensure(json[1]["kind"] == "sentinelone", describe(&list))?;
     let show = cli.run(&["--json", "profile", "show", "a-ad"]);
     let p = show.json();
     ensure(p["schedule"]["interval_minutes"] == 15, describe(&show))?;
-    ensure(p["connection"]["bind_password_secret"] == "a-ad-bind-password", describe(&show))?;
+    ensure(
+        p["connection"]["bind_password_secret"] == "a-ad-bind-password",
+        describe(&show),
+    )?;
     ensure(p["target"]["auth"]["method"] == "bearer", describe(&show))
 }
 
 fn secret_set_reads_stdin_only(_fx: &Fixtures) -> Result<(), Failed> {
     let cli = OnrampCli::new();
     let empty = cli.run_with_stdin(&["secret", "set", "tok"], "");
-    ensure(empty.code == 2 && empty.stderr.contains("nothing was stored"), describe(&empty))?;
-    ensure(!cli.config_dir().join("secrets/tok").exists(), "an empty value must not be stored")?;
+    ensure(
+        empty.code == 2 && empty.stderr.contains("nothing was stored"),
+        describe(&empty),
+    )?;
+    ensure(
+        !cli.config_dir().join("secrets/tok").exists(),
+        "an empty value must not be stored",
+    )?;
     let bad = cli.run_with_stdin(&["secret", "set", "../escape"], "x");
-    ensure(bad.code == 2 && bad.stderr.contains("invalid secret name"), describe(&bad))?;
+    ensure(
+        bad.code == 2 && bad.stderr.contains("invalid secret name"),
+        describe(&bad),
+    )?;
     let set = cli.run_with_stdin(&["secret", "set", "tok"], "s3cret-value\n");
     ensure(set.code == 0, describe(&set))?;
-    ensure(std::fs::read_to_string(cli.config_dir().join("secrets/tok"))? == "s3cret-value", "stored value")?;
+    ensure(
+        std::fs::read_to_string(cli.config_dir().join("secrets/tok"))? == "s3cret-value",
+        "stored value",
+    )?;
     // There is no way to pass the value as an argument.
     let argv = cli.run(&["secret", "set", "tok", "s3cret-value"]);
     ensure(argv.code == 2, describe(&argv))?;
     let del = cli.run(&["secret", "delete", "tok"]);
     ensure(del.code == 0, describe(&del))?;
     let del = cli.run(&["secret", "delete", "tok"]);
-    ensure(del.code == 2 && del.stderr.contains("not in the file store"), describe(&del))
+    ensure(
+        del.code == 2 && del.stderr.contains("not in the file store"),
+        describe(&del),
+    )
 }
 
 fn keyring_store_on_private_session_bus(fx: &Fixtures) -> Result<(), Failed> {
@@ -153,22 +281,41 @@ fn keyring_store_on_private_session_bus(fx: &Fixtures) -> Result<(), Failed> {
     }
     let scim = fx.scim();
     let set = cli.run_with_stdin(&["secret", "set", "platform-token"], scim.token());
-    ensure(set.code == 0 && set.stdout.contains("OS keyring"), describe(&set))?;
+    ensure(
+        set.code == 0 && set.stdout.contains("OS keyring"),
+        describe(&set),
+    )?;
     // Cross-check with the Secret Service's own client.
     let lookup = std::process::Command::new("secret-tool")
         .args(["lookup", "service", "onramp", "username", "platform-token"])
         .envs(bus.env())
         .output()?;
-    ensure(String::from_utf8_lossy(&lookup.stdout) == scim.token(), "secret-tool reads the same value")?;
-    cli.write_profile("p", &bearer_profile(&scim.base_url(), "platform-token", None));
+    ensure(
+        String::from_utf8_lossy(&lookup.stdout) == scim.token(),
+        "secret-tool reads the same value",
+    )?;
+    cli.write_profile(
+        "p",
+        &bearer_profile(&scim.base_url(), "platform-token", None),
+    );
     let run = cli.run(&["--json", "target", "check", "--profile", "p"]);
     ensure(run.code == 0, describe(&run))?;
-    ensure(check(&run.json(), "target.auth")["status"] == "pass", describe(&run))?;
+    ensure(
+        check(&run.json(), "target.auth")["status"] == "pass",
+        describe(&run),
+    )?;
     let del = cli.run(&["secret", "delete", "platform-token"]);
     ensure(del.code == 0, describe(&del))?;
     let after = cli.run(&["--json", "target", "check", "--profile", "p"]);
     let auth = check(&after.json(), "target.auth").clone();
-    ensure(after.code == 3 && auth["summary"].as_str().unwrap_or_default().contains("not in the OS keyring"), describe(&after))
+    ensure(
+        after.code == 3
+            && auth["summary"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("not in the OS keyring"),
+        describe(&after),
+    )
 }
 
 fn target_check_passes_over_verified_tls(fx: &Fixtures) -> Result<(), Failed> {
@@ -176,23 +323,38 @@ fn target_check_passes_over_verified_tls(fx: &Fixtures) -> Result<(), Failed> {
     let proxy = fx.scim_tls();
     cli.run_with_stdin(&["secret", "set", "tok"], fx.scim().token());
     let url = format!("{}/v2", proxy.url());
-    cli.write_profile("p", &bearer_profile(&url, "tok", Some(&proxy.ca_path().display().to_string())));
+    cli.write_profile(
+        "p",
+        &bearer_profile(&url, "tok", Some(&proxy.ca_path().display().to_string())),
+    );
     let run = cli.run(&["--json", "target", "check", "--profile", "p"]);
     ensure(run.code == 0, describe(&run))?;
     let json = run.json();
     ensure(json["overall"] == "pass", describe(&run))?;
     let connect = check(&json, "target.connect");
     ensure(connect["status"] == "pass", describe(&run))?;
-    ensure(evidence(connect, "certificate.sha256").is_some_and(|f| f.len() == 95), describe(&run))?;
+    ensure(
+        evidence(connect, "certificate.sha256").is_some_and(|f| f.len() == 95),
+        describe(&run),
+    )?;
     let scim = check(&json, "target.scim");
     ensure(scim["status"] == "pass", describe(&run))?;
     for key in ["patch", "bulk", "filter", "etag", "sort"] {
-        ensure(evidence(scim, key) == Some("true"), format!("{key}: {}", describe(&run)))?;
+        ensure(
+            evidence(scim, key) == Some("true"),
+            format!("{key}: {}", describe(&run)),
+        )?;
     }
-    ensure(evidence(scim, "filter.max_results").is_some(), describe(&run))?;
+    ensure(
+        evidence(scim, "filter.max_results").is_some(),
+        describe(&run),
+    )?;
     // The same as text for a person.
     let text = cli.run(&["target", "check", "--profile", "p"]);
-    ensure(text.code == 0 && text.stdout.contains("[PASS] target.scim"), describe(&text))
+    ensure(
+        text.code == 0 && text.stdout.contains("[PASS] target.scim"),
+        describe(&text),
+    )
 }
 
 fn target_check_plain_http_on_loopback_warns(fx: &Fixtures) -> Result<(), Failed> {
@@ -202,7 +364,13 @@ fn target_check_plain_http_on_loopback_warns(fx: &Fixtures) -> Result<(), Failed
     let run = cli.run(&["--json", "target", "check", "--profile", "p"]);
     let json = run.json();
     ensure(run.code == 0 && json["overall"] == "warn", describe(&run))?;
-    ensure(check(&json, "target.connect")["summary"].as_str().unwrap_or_default().contains("plain HTTP"), describe(&run))
+    ensure(
+        check(&json, "target.connect")["summary"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("plain HTTP"),
+        describe(&run),
+    )
 }
 
 fn target_check_wrong_token_is_401(fx: &Fixtures) -> Result<(), Failed> {
@@ -214,9 +382,20 @@ fn target_check_wrong_token_is_401(fx: &Fixtures) -> Result<(), Failed> {
     let json = run.json();
     let auth = check(&json, "target.auth");
     ensure(auth["status"] == "fail", describe(&run))?;
-    ensure(auth["summary"].as_str().unwrap_or_default().contains("401"), describe(&run))?;
-    ensure(auth["remediation"].to_string().contains("onramp secret set tok"), describe(&run))?;
-    ensure(check(&json, "target.scim")["status"] == "skipped", describe(&run))
+    ensure(
+        auth["summary"].as_str().unwrap_or_default().contains("401"),
+        describe(&run),
+    )?;
+    ensure(
+        auth["remediation"]
+            .to_string()
+            .contains("onramp secret set tok"),
+        describe(&run),
+    )?;
+    ensure(
+        check(&json, "target.scim")["status"] == "skipped",
+        describe(&run),
+    )
 }
 
 fn target_check_untrusted_certificate(fx: &Fixtures) -> Result<(), Failed> {
@@ -229,12 +408,35 @@ fn target_check_untrusted_certificate(fx: &Fixtures) -> Result<(), Failed> {
     let json = run.json();
     let connect = check(&json, "target.connect");
     ensure(connect["status"] == "fail", describe(&run))?;
-    ensure(connect["summary"].as_str().unwrap_or_default().contains("unknown issuer"), describe(&run))?;
-    ensure(evidence(connect, "certificate.subject").is_some(), describe(&run))?;
-    ensure(evidence(connect, "certificate.not_after").is_some(), describe(&run))?;
-    ensure(evidence(connect, "certificate.sha256").is_some(), describe(&run))?;
-    ensure(connect["remediation"].to_string().contains("target.ca_file"), describe(&run))?;
-    ensure(check(&json, "target.auth")["status"] == "skipped", describe(&run))
+    ensure(
+        connect["summary"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("unknown issuer"),
+        describe(&run),
+    )?;
+    ensure(
+        evidence(connect, "certificate.subject").is_some(),
+        describe(&run),
+    )?;
+    ensure(
+        evidence(connect, "certificate.not_after").is_some(),
+        describe(&run),
+    )?;
+    ensure(
+        evidence(connect, "certificate.sha256").is_some(),
+        describe(&run),
+    )?;
+    ensure(
+        connect["remediation"]
+            .to_string()
+            .contains("target.ca_file"),
+        describe(&run),
+    )?;
+    ensure(
+        check(&json, "target.auth")["status"] == "skipped",
+        describe(&run),
+    )
 }
 
 fn target_check_wrong_path_is_404(fx: &Fixtures) -> Result<(), Failed> {
@@ -245,33 +447,70 @@ fn target_check_wrong_path_is_404(fx: &Fixtures) -> Result<(), Failed> {
     let run = cli.run(&["--json", "target", "check", "--profile", "p"]);
     ensure(run.code == 3, describe(&run))?;
     let scim = check(&run.json(), "target.scim").clone();
-    ensure(scim["status"] == "fail" && scim["summary"].as_str().unwrap_or_default().contains("404"), describe(&run))
+    ensure(
+        scim["status"] == "fail" && scim["summary"].as_str().unwrap_or_default().contains("404"),
+        describe(&run),
+    )
 }
 
 fn target_check_forbidden_and_not_scim(_fx: &Fixtures) -> Result<(), Failed> {
     let forbidden = FakeHttp::start(|req| {
         if req.header("authorization").is_some() {
-            Response::json(403, &serde_json::json!({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"403","detail":"client lacks scope scim:provision"}), "application/scim+json")
+            Response::json(
+                403,
+                &serde_json::json!({"schemas":["urn:ietf:params:scim:api:messages:2.0:Error"],"status":"403","detail":"client lacks scope scim:provision"}),
+                "application/scim+json",
+            )
         } else {
-            Response::json(401, &serde_json::json!({"status":"401"}), "application/scim+json")
+            Response::json(
+                401,
+                &serde_json::json!({"status":"401"}),
+                "application/scim+json",
+            )
         }
     });
-    let html = FakeHttp::start(|_| Response::text(200, "<html><body>Sign in</body></html>", "text/html"));
+    let html =
+        FakeHttp::start(|_| Response::text(200, "<html><body>Sign in</body></html>", "text/html"));
     let cli = OnrampCli::new();
     cli.run_with_stdin(&["secret", "set", "tok"], "token-value");
-    cli.write_profile("f", &bearer_profile(&format!("{}/scim/v2", forbidden.url()), "tok", None));
-    cli.write_profile("h", &bearer_profile(&format!("{}/scim/v2", html.url()), "tok", None));
+    cli.write_profile(
+        "f",
+        &bearer_profile(&format!("{}/scim/v2", forbidden.url()), "tok", None),
+    );
+    cli.write_profile(
+        "h",
+        &bearer_profile(&format!("{}/scim/v2", html.url()), "tok", None),
+    );
     let run = cli.run(&["--json", "target", "check", "--profile", "f"]);
     let json = run.json();
     let auth = check(&json, "target.auth");
-    ensure(run.code == 3 && auth["summary"].as_str().unwrap_or_default().contains("403"), describe(&run))?;
-    ensure(evidence(auth, "scim.detail") == Some("client lacks scope scim:provision"), describe(&run))?;
+    ensure(
+        run.code == 3 && auth["summary"].as_str().unwrap_or_default().contains("403"),
+        describe(&run),
+    )?;
+    ensure(
+        evidence(auth, "scim.detail") == Some("client lacks scope scim:provision"),
+        describe(&run),
+    )?;
     let run = cli.run(&["--json", "target", "check", "--profile", "h"]);
     let json = run.json();
     let scim = check(&json, "target.scim");
-    ensure(run.code == 3 && scim["summary"].as_str().unwrap_or_default().contains("not as a SCIM 2.0 service"), describe(&run))?;
-    ensure(evidence(scim, "content_type") == Some("text/html"), describe(&run))?;
-    ensure(scim["remediation"].to_string().contains("web page"), describe(&run))
+    ensure(
+        run.code == 3
+            && scim["summary"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("not as a SCIM 2.0 service"),
+        describe(&run),
+    )?;
+    ensure(
+        evidence(scim, "content_type") == Some("text/html"),
+        describe(&run),
+    )?;
+    ensure(
+        scim["remediation"].to_string().contains("web page"),
+        describe(&run),
+    )
 }
 
 fn target_check_refused_and_unknown_host(_fx: &Fixtures) -> Result<(), Failed> {
@@ -281,14 +520,34 @@ fn target_check_refused_and_unknown_host(_fx: &Fixtures) -> Result<(), Failed> {
     };
     let cli = OnrampCli::new();
     cli.run_with_stdin(&["secret", "set", "tok"], "t");
-    cli.write_profile("r", &bearer_profile(&format!("http://127.0.0.1:{port}/v2"), "tok", None));
-    cli.write_profile("d", &bearer_profile("https://no-such-host.invalid/scim/v2", "tok", None));
+    cli.write_profile(
+        "r",
+        &bearer_profile(&format!("http://127.0.0.1:{port}/v2"), "tok", None),
+    );
+    cli.write_profile(
+        "d",
+        &bearer_profile("https://no-such-host.invalid/scim/v2", "tok", None),
+    );
     let run = cli.run(&["--json", "target", "check", "--profile", "r"]);
     let connect = check(&run.json(), "target.connect").clone();
-    ensure(run.code == 3 && connect["summary"].as_str().unwrap_or_default().contains("refused"), describe(&run))?;
+    ensure(
+        run.code == 3
+            && connect["summary"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("refused"),
+        describe(&run),
+    )?;
     let run = cli.run(&["--json", "target", "check", "--profile", "d"]);
     let connect = check(&run.json(), "target.connect").clone();
-    ensure(run.code == 3 && connect["summary"].as_str().unwrap_or_default().contains("cannot resolve"), describe(&run))
+    ensure(
+        run.code == 3
+            && connect["summary"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("cannot resolve"),
+        describe(&run),
+    )
 }
 
 fn oauth_profile(url: &str, token_url: &str) -> String {
@@ -301,51 +560,107 @@ fn oauth_profile(url: &str, token_url: &str) -> String {
 fn token_endpoint(client_secret: String, access_token: String) -> FakeHttp {
     FakeHttp::start(move |req| {
         let body = String::from_utf8_lossy(&req.body).into_owned();
-        let form: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes()).into_owned().collect();
+        let form: Vec<(String, String)> = url::form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect();
         let get = |k: &str| form.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         // RFC 6749 §2.3.1: HTTP Basic with form-encoded id and secret.
-        let basic = req.header("authorization").and_then(|h| h.strip_prefix("Basic ")).map(str::to_owned);
+        let basic = req
+            .header("authorization")
+            .and_then(|h| h.strip_prefix("Basic "))
+            .map(str::to_owned);
         let expected = {
             use base64::Engine;
-            let enc = |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
-            base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", enc("onramp-client"), enc(&client_secret)))
+            let enc =
+                |s: &str| url::form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+            base64::engine::general_purpose::STANDARD.encode(format!(
+                "{}:{}",
+                enc("onramp-client"),
+                enc(&client_secret)
+            ))
         };
         if get("grant_type").as_deref() != Some("client_credentials") {
-            return Response::json(400, &serde_json::json!({"error":"unsupported_grant_type"}), "application/json");
+            return Response::json(
+                400,
+                &serde_json::json!({"error":"unsupported_grant_type"}),
+                "application/json",
+            );
         }
         let in_body = get("client_id").as_deref() == Some("onramp-client")
             && get("client_secret").as_deref() == Some(client_secret.as_str());
         if basic.as_deref() != Some(expected.as_str()) && !in_body {
-            return Response::json(401, &serde_json::json!({"error":"invalid_client","error_description":"client authentication failed"}), "application/json");
+            return Response::json(
+                401,
+                &serde_json::json!({"error":"invalid_client","error_description":"client authentication failed"}),
+                "application/json",
+            );
         }
-        Response::json(200, &serde_json::json!({"access_token": access_token, "token_type":"Bearer","expires_in":3600}), "application/json")
+        Response::json(
+            200,
+            &serde_json::json!({"access_token": access_token, "token_type":"Bearer","expires_in":3600}),
+            "application/json",
+        )
     })
 }
 
 fn target_check_oauth2_client_credentials(fx: &Fixtures) -> Result<(), Failed> {
     let tokens = token_endpoint("right-secret".to_owned(), fx.scim().token().to_owned());
     let cli = OnrampCli::new();
-    cli.write_profile("o", &oauth_profile(&fx.scim().base_url(), &format!("{}/oauth/token", tokens.url())));
+    cli.write_profile(
+        "o",
+        &oauth_profile(
+            &fx.scim().base_url(),
+            &format!("{}/oauth/token", tokens.url()),
+        ),
+    );
     cli.run_with_stdin(&["secret", "set", "client"], "right-secret");
     let run = cli.run(&["--json", "target", "check", "--profile", "o"]);
     ensure(run.code == 0, describe(&run))?;
-    ensure(check(&run.json(), "target.auth")["status"] == "pass", describe(&run))?;
+    ensure(
+        check(&run.json(), "target.auth")["status"] == "pass",
+        describe(&run),
+    )?;
     cli.run_with_stdin(&["secret", "set", "client"], "wrong-secret");
     let run = cli.run(&["--json", "target", "check", "--profile", "o"]);
     let json = run.json();
     let auth = check(&json, "target.auth");
-    ensure(run.code == 3 && auth["summary"].as_str().unwrap_or_default().contains("invalid_client"), describe(&run))?;
-    ensure(evidence(auth, "oauth2.error_description") == Some("client authentication failed"), describe(&run))
+    ensure(
+        run.code == 3
+            && auth["summary"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("invalid_client"),
+        describe(&run),
+    )?;
+    ensure(
+        evidence(auth, "oauth2.error_description") == Some("client authentication failed"),
+        describe(&run),
+    )
 }
 
 fn target_check_missing_secret(fx: &Fixtures) -> Result<(), Failed> {
     let cli = OnrampCli::new();
-    cli.write_profile("p", &bearer_profile(&fx.scim().base_url(), "never-stored", None));
+    cli.write_profile(
+        "p",
+        &bearer_profile(&fx.scim().base_url(), "never-stored", None),
+    );
     let run = cli.run(&["--json", "target", "check", "--profile", "p"]);
     let json = run.json();
     let auth = check(&json, "target.auth");
-    ensure(run.code == 3 && auth["summary"].as_str().unwrap_or_default().contains("'never-stored' is not in the file store"), describe(&run))?;
-    ensure(auth["remediation"].to_string().contains("onramp secret set never-stored"), describe(&run))
+    ensure(
+        run.code == 3
+            && auth["summary"]
+                .as_str()
+                .unwrap_or_default()
+                .contains("'never-stored' is not in the file store"),
+        describe(&run),
+    )?;
+    ensure(
+        auth["remediation"]
+            .to_string()
+            .contains("onramp secret set never-stored"),
+        describe(&run),
+    )
 }
 
 fn canary_secret_never_leaks(fx: &Fixtures) -> Result<(), Failed> {
@@ -353,13 +668,25 @@ fn canary_secret_never_leaks(fx: &Fixtures) -> Result<(), Failed> {
     let tokens = token_endpoint(CANARY.to_owned(), fx.scim().token().to_owned());
     let cli = OnrampCli::new();
     // Succeeding: the canary is the OAuth client secret that gets a real token.
-    cli.write_profile("ok", &oauth_profile(&fx.scim().base_url(), &format!("{}/oauth/token", tokens.url())));
+    cli.write_profile(
+        "ok",
+        &oauth_profile(
+            &fx.scim().base_url(),
+            &format!("{}/oauth/token", tokens.url()),
+        ),
+    );
     cli.run_with_stdin(&["secret", "set", "client"], CANARY);
     // Failing: the canary is a bearer token scim2-server refuses, and another
     // run refuses it at a TLS proxy the machine does not trust.
     cli.run_with_stdin(&["secret", "set", "bearer"], CANARY);
-    cli.write_profile("bad", &bearer_profile(&fx.scim().base_url(), "bearer", None));
-    cli.write_profile("tls", &bearer_profile(&format!("{}/v2", fx.scim_tls().url()), "bearer", None));
+    cli.write_profile(
+        "bad",
+        &bearer_profile(&fx.scim().base_url(), "bearer", None),
+    );
+    cli.write_profile(
+        "tls",
+        &bearer_profile(&format!("{}/v2", fx.scim_tls().url()), "bearer", None),
+    );
     let mut runs = Vec::new();
     for profile in ["ok", "bad", "tls"] {
         for json in [true, false] {
@@ -371,14 +698,23 @@ fn canary_secret_never_leaks(fx: &Fixtures) -> Result<(), Failed> {
             runs.push((profile, cli.run(&args)));
         }
     }
-    runs.push(("show", cli.run(&["--verbose", "--json", "profile", "show", "ok"])));
+    runs.push((
+        "show",
+        cli.run(&["--verbose", "--json", "profile", "show", "ok"]),
+    ));
     runs.push(("list", cli.run(&["--verbose", "profile", "list"])));
     ensure(runs[0].1.code == 0, describe(&runs[0].1))?;
     ensure(runs[2].1.code == 3, describe(&runs[2].1))?;
     ensure(runs[4].1.code == 3, describe(&runs[4].1))?;
     for (name, run) in &runs {
-        ensure(!run.stdout.contains(CANARY), format!("canary in stdout of {name}"))?;
-        ensure(!run.stderr.contains(CANARY), format!("canary in stderr of {name}"))?;
+        ensure(
+            !run.stdout.contains(CANARY),
+            format!("canary in stdout of {name}"),
+        )?;
+        ensure(
+            !run.stderr.contains(CANARY),
+            format!("canary in stderr of {name}"),
+        )?;
     }
     // --verbose really logged (so the absence of the canary means something).
     let mut logged = false;
@@ -387,7 +723,10 @@ fn canary_secret_never_leaks(fx: &Fixtures) -> Result<(), Failed> {
         if path.starts_with(cli.config_dir().join("secrets")) {
             continue; // the file store itself, mode 0600, is where the value belongs
         }
-        ensure(!text.contains(CANARY), format!("canary in {}", path.display()))?;
+        ensure(
+            !text.contains(CANARY),
+            format!("canary in {}", path.display()),
+        )?;
         if path.starts_with(cli.data_dir().join("logs")) && text.contains("target check") {
             logged = true;
         }

@@ -77,7 +77,7 @@ pub(crate) fn connect_failure(
             .details(detail.clone())
             .remediation(problem.remediation(host, "connection.ca_file"))
             .evidence("url", url)
-            .evidence("tls.problem", format!("{problem:?}"));
+            .evidence("tls.problem", problem.code());
             if let Some(info) = certificate {
                 r = r.evidence_all(info.evidence());
             }

@@ -57,49 +57,21 @@ pub async fn check_target(
             return skip_rest(checks);
         }
     };
-    let response = http
-        .client
-        .get(spc_url.clone())
-        .header(
-            reqwest::header::ACCEPT,
-            "application/scim+json, application/json",
-        )
-        .header(reqwest::header::AUTHORIZATION, sensitive(header.expose()))
-        .send()
-        .await;
-    drop(header);
-    let response = match response {
-        Ok(r) => r,
+    // The ServiceProviderConfig may be public (RFC 7644 lets it be), so the
+    // credential is tested on /Users, which always needs it.
+    let users_url = users_probe_url(&target.url);
+    let answer = match get(&http, &users_url, Some(header.expose())).await {
+        Ok(a) => a,
         Err(e) => {
-            checks.push(transport_failure(AUTH, &spc_url, &e, &http.peer, CA_KEY));
+            checks.push(transport_failure(AUTH, &users_url, &e, &http.peer, CA_KEY));
             return skip_rest(checks);
         }
     };
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get(reqwest::header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_owned();
-    let www_authenticate = response
-        .headers()
-        .get(reqwest::header::WWW_AUTHENTICATE)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let body = match response.bytes().await {
-        Ok(b) => b,
-        Err(e) => {
-            checks.push(transport_failure(AUTH, &spc_url, &e, &http.peer, CA_KEY));
-            return skip_rest(checks);
-        }
-    };
-    let detail = scim_error_detail(&body);
-
-    match status {
+    match answer.status {
         s if s.is_success() => checks.push(
             CheckResult::pass(AUTH, "the platform accepted the API credential")
-                .evidence("http_status", s.as_u16()),
+                .evidence("http_status", s.as_u16())
+                .evidence("url", &users_url),
         ),
         StatusCode::UNAUTHORIZED => {
             let mut r = CheckResult::fail(
@@ -112,11 +84,11 @@ pub async fn check_target(
             })
             .remediation(credential_remedy(target))
             .evidence("http_status", 401)
-            .evidence("url", &spc_url);
-            if let Some(w) = www_authenticate {
+            .evidence("url", &users_url);
+            if let Some(w) = answer.www_authenticate {
                 r = r.evidence("www_authenticate", w);
             }
-            if let Some(d) = detail {
+            if let Some(d) = answer.detail {
                 r = r.evidence("scim.detail", d);
             }
             checks.push(r);
@@ -132,8 +104,8 @@ pub async fn check_target(
                 "Store the new credential with onramp secret set and run the check again.".to_owned(),
             ])
             .evidence("http_status", 403)
-            .evidence("url", &spc_url);
-            if let Some(d) = detail {
+            .evidence("url", &users_url);
+            if let Some(d) = answer.detail {
                 r = r.evidence("scim.detail", d);
             }
             checks.push(r);
@@ -141,25 +113,16 @@ pub async fn check_target(
         }
         StatusCode::NOT_FOUND => {
             checks.push(
-                CheckResult::pass(AUTH, "the request was not refused for its credential")
+                CheckResult::skipped(AUTH, "not decided: the URL has no SCIM /Users resource")
                     .evidence("http_status", 404),
             );
-            checks.push(
-                CheckResult::fail(SCIM, format!("no SCIM service at {} (404 Not Found)", target.url))
-                    .details("The server has no /ServiceProviderConfig under this URL, so the URL is not the SCIM base.")
-                    .remediation([
-                        "Copy the SCIM base URL from the platform's console: the folder that holds /Users and /Groups, often ending in /scim/v2.".to_owned(),
-                        "Set it as target.url in the profile and run the check again.".to_owned(),
-                    ])
-                    .evidence("url", &spc_url)
-                    .evidence("http_status", 404),
-            );
+            checks.push(not_scim_base(target, &users_url));
             return CheckReport { checks };
         }
         s => {
             let mut r = CheckResult::fail(
                 AUTH,
-                format!("the platform answered {} to an authenticated request", s),
+                format!("the platform answered {s} to an authenticated request"),
             )
             .remediation(if s.is_server_error() {
                 vec!["The platform had an internal error; try again later, and contact its support if it persists.".to_owned()]
@@ -167,8 +130,8 @@ pub async fn check_target(
                 vec![format!("Check target.url in the profile; the server answered {s}.")]
             })
             .evidence("http_status", s.as_u16())
-            .evidence("url", &spc_url);
-            if let Some(d) = detail {
+            .evidence("url", &users_url);
+            if let Some(d) = answer.detail {
                 r = r.evidence("scim.detail", d);
             }
             checks.push(r);
@@ -176,8 +139,101 @@ pub async fn check_target(
         }
     }
 
-    checks.push(scim_result(&target.url, &content_type, &body));
+    let answer = match get(&http, &spc_url, Some(header.expose())).await {
+        Ok(a) => a,
+        Err(e) => {
+            checks.push(transport_failure(SCIM, &spc_url, &e, &http.peer, CA_KEY));
+            return CheckReport { checks };
+        }
+    };
+    drop(header);
+    if answer.status == StatusCode::NOT_FOUND {
+        checks.push(not_scim_base(target, &spc_url));
+    } else if !answer.status.is_success() {
+        checks.push(
+            CheckResult::fail(
+                SCIM,
+                format!("the ServiceProviderConfig answered {}", answer.status),
+            )
+            .evidence("url", &spc_url)
+            .evidence("http_status", answer.status.as_u16()),
+        );
+    } else {
+        checks.push(scim_result(&target.url, &answer.content_type, &answer.body));
+    }
     CheckReport { checks }
+}
+
+/// What one GET returned.
+struct Answer {
+    status: StatusCode,
+    content_type: String,
+    www_authenticate: Option<String>,
+    body: Vec<u8>,
+    detail: Option<String>,
+}
+
+/// The most of a response body read: a ServiceProviderConfig or one user is small.
+const MAX_BODY: usize = 1 << 20;
+
+async fn get(
+    http: &HttpClient,
+    url: &Url,
+    authorization: Option<&str>,
+) -> Result<Answer, reqwest::Error> {
+    let mut request = http.client.get(url.clone()).header(
+        reqwest::header::ACCEPT,
+        "application/scim+json, application/json",
+    );
+    if let Some(a) = authorization {
+        request = request.header(reqwest::header::AUTHORIZATION, sensitive(a));
+    }
+    let mut response = request.send().await?;
+    let header = |name| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let content_type = header(reqwest::header::CONTENT_TYPE).unwrap_or_default();
+    let www_authenticate = header(reqwest::header::WWW_AUTHENTICATE);
+    let status = response.status();
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await? {
+        body.extend_from_slice(&chunk);
+        if body.len() > MAX_BODY {
+            body.truncate(MAX_BODY);
+            break;
+        }
+    }
+    let detail = scim_error_detail(&body);
+    Ok(Answer {
+        status,
+        content_type,
+        www_authenticate,
+        body,
+        detail,
+    })
+}
+
+fn users_probe_url(base: &Url) -> Url {
+    let mut url = base.clone();
+    let path = format!("{}/Users", base.path().trim_end_matches('/'));
+    url.set_path(&path);
+    url.set_query(Some("startIndex=1&count=1"));
+    url
+}
+
+fn not_scim_base(target: &Target, url: &Url) -> CheckResult {
+    CheckResult::fail(SCIM, format!("no SCIM service at {} (404 Not Found)", target.url))
+        .details("The server has no SCIM resource under this URL, so the URL is not the SCIM base.")
+        .remediation([
+            "Copy the SCIM base URL from the platform's console: the folder that holds /Users and /Groups, often ending in /scim/v2.".to_owned(),
+            "Set it as target.url in the profile and run the check again.".to_owned(),
+        ])
+        .evidence("url", url)
+        .evidence("http_status", 404)
 }
 
 fn spc_url(base: &Url) -> Url {

@@ -54,14 +54,11 @@ pub fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
 }
 
 fn io_kind(error: &(dyn std::error::Error + 'static)) -> Option<std::io::ErrorKind> {
-    let mut current = Some(error);
-    while let Some(e) = current {
-        if let Some(io) = e.downcast_ref::<std::io::Error>() {
-            return Some(io.kind());
-        }
-        current = e.source();
-    }
-    None
+    crate::tls::error_sources(error)
+        .into_iter()
+        .filter_map(|e| e.downcast_ref::<std::io::Error>())
+        .map(std::io::Error::kind)
+        .find(|k| *k != std::io::ErrorKind::Other)
 }
 
 /// Resolves the URL's host, so an unknown name gets its own answer.
@@ -114,12 +111,7 @@ pub(crate) fn transport_failure(
         .details(chain)
         .remediation(problem.remediation(host, ca_key))
         .evidence("url", url)
-        .evidence(
-            "tls.problem",
-            serde_json::to_value(&problem)
-                .map(|v| v.to_string())
-                .unwrap_or_default(),
-        );
+        .evidence("tls.problem", problem.code());
         if let Some(info) = peer.info() {
             result = result.evidence_all(info.evidence());
         }
