@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The test command: installs what the tests need (system packages, the
+# scim2-server venv, npm packages), then runs formatting, lints and every test
+# against real servers started by the tests themselves. Idempotent; CI runs it
+# on a clean clone through .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n== %s\n' "$*"; }
+
+# One build folder for every checkout on this machine, so a fresh clone (CI)
+# reuses what earlier runs compiled. Override with CARGO_TARGET_DIR.
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/onramp/target}"
+
+step "system packages and test servers"
+bash scripts/install-test-servers.sh
+bash scripts/ensure-toolchains.sh
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step "front end (npm ci, build)"
+bash scripts/build-ui.sh
+
+step "format"
+cargo fmt --all -- --check
+
+step "lints"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "build the onramp binary the tests drive"
+cargo build -p onramp-cli --locked
+
+step "tests"
+cargo test --workspace --locked
