@@ -17,6 +17,7 @@ use std::sync::Arc;
 use libtest_mimic::Arguments;
 use onramp_tests::Fixtures;
 
+mod cli_directory;
 mod cli_foundation;
 mod servers;
 
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
     let mut trials = Vec::new();
     trials.extend(servers::trials(&fx));
     trials.extend(cli_foundation::trials(&fx));
+    trials.extend(cli_directory::trials(&fx));
 
     let conclusion = libtest_mimic::run(&args, trials);
     // The trials (and their clones of `fx`) are gone: this stops the servers.

@@ -66,7 +66,8 @@ pub(super) async fn run(run: &Run<'_>) -> CheckResult {
                 if !groups.is_empty() {
                     r.status = CheckStatus::Warn;
                     r.summary = format!(
-                        "bound as {identity}, which is a member of {}",
+                        "bound as {identity} over {}, but it is a member of {}",
+                        target.endpoint.configured.label(),
                         groups.join(", ")
                     );
                     r.details = "Onramp only reads the directory. An administrator account is a needless risk: its password sits on this machine.".to_owned();
@@ -130,31 +131,44 @@ async fn admin_groups(
     run: &Run<'_>,
 ) -> Result<(Option<String>, Vec<String>), ldap3::LdapError> {
     let target = run.target;
-    let filter = match &target.identity {
-        BindIdentity::Dn(_) => None,
-        BindIdentity::Upn(upn) => Some(format!("(userPrincipalName={})", escape_filter_value(upn))),
+    // AD accepts `sAMAccountName@dns.domain` as an implicit UPN even when the
+    // account's userPrincipalName is empty or different, so a UPN that matches
+    // no userPrincipalName is looked up by its user part.
+    let filters: Vec<String> = match &target.identity {
+        BindIdentity::Dn(_) => Vec::new(),
+        BindIdentity::Upn(upn) => {
+            let user = upn.split_once('@').map(|(u, _)| u).unwrap_or(upn);
+            vec![
+                format!("(userPrincipalName={})", escape_filter_value(upn)),
+                format!("(sAMAccountName={})", escape_filter_value(user)),
+            ]
+        }
         BindIdentity::DownLevel(d) => {
             let user = d.split_once('\\').map(|(_, u)| u).unwrap_or(d);
-            Some(format!("(sAMAccountName={})", escape_filter_value(user)))
+            vec![format!("(sAMAccountName={})", escape_filter_value(user))]
         }
     };
-    let dn = match (filter, &target.identity) {
-        (None, identity) => Some(identity.as_str().to_owned()),
-        (Some(filter), _) => {
-            let base = match &target.base_dn {
-                Some(b) => b.clone(),
-                None => crate::ldap::rootdse::RootDse::read(&mut session.ldap)
-                    .await?
-                    .proposed_base_dn()
-                    .unwrap_or_default(),
-            };
-            let mut found = None;
-            crate::ldap::search::paged_search(&mut session.ldap, &base, &filter, &["1.1"], |e| {
+    let dn = if let BindIdentity::Dn(dn) = &target.identity {
+        Some(dn.clone())
+    } else {
+        let base = match &target.base_dn {
+            Some(b) => b.clone(),
+            None => crate::ldap::rootdse::RootDse::read(&mut session.ldap)
+                .await?
+                .proposed_base_dn()
+                .unwrap_or_default(),
+        };
+        let mut found = None;
+        for filter in &filters {
+            crate::ldap::search::paged_search(&mut session.ldap, &base, filter, &["1.1"], |e| {
                 found.get_or_insert(e.dn);
             })
             .await?;
-            found
+            if found.is_some() {
+                break;
+            }
         }
+        found
     };
     let Some(dn) = dn else {
         return Ok((None, Vec::new()));

@@ -78,14 +78,13 @@ pub(super) async fn run(run: &Run<'_>) -> CheckResult {
         );
     };
     let cert = good.outcome.as_ref().ok().cloned().flatten();
+    let working: Vec<&str> = ok.iter().map(|a| a.transport.label()).collect();
     let mut r = CheckResult::pass(
         ID,
         format!(
-            "{} works and the certificate is trusted",
-            ok.iter()
-                .map(|a| a.transport.label())
-                .collect::<Vec<_>>()
-                .join(" and ")
+            "{} {} and the certificate is trusted",
+            working.join(" and "),
+            if working.len() > 1 { "work" } else { "works" }
         ),
     );
     if !failed.is_empty() {
