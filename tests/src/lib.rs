@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 pub mod fake_http;
+pub mod fault_proxy;
 pub mod ldap;
 pub mod onramp_cli;
 pub mod pki;

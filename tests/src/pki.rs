@@ -28,6 +28,8 @@ pub enum Validity {
     Current,
     /// Valid only during 2020, so expired now.
     Expired,
+    /// Valid since 2020 and for this many more days from now.
+    ExpiresInDays(i64),
 }
 
 /// A self-signed test CA that issues server certificates.
@@ -111,6 +113,10 @@ impl TestCa {
             Validity::Expired => {
                 params.not_before = date_time_ymd(2020, 1, 1);
                 params.not_after = date_time_ymd(2021, 1, 1);
+            }
+            Validity::ExpiresInDays(days) => {
+                params.not_before = date_time_ymd(2020, 1, 1);
+                params.not_after = time::OffsetDateTime::now_utc() + time::Duration::days(days);
             }
         }
         let key = KeyPair::generate().expect("leaf key");

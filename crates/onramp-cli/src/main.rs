@@ -8,6 +8,7 @@
 mod cli;
 mod commands;
 mod context;
+mod expiry;
 mod failure;
 mod logging;
 mod output;

@@ -8,6 +8,8 @@
 
 use serde::Serialize;
 
+use crate::tls::CertificateInfo;
+
 /// The outcome of one check.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
@@ -49,6 +51,9 @@ pub struct CheckResult {
     /// What was observed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub evidence: Vec<Evidence>,
+    /// The server certificate the check verified, for expiry reminders.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub certificate: Option<CertificateInfo>,
 }
 
 impl CheckResult {
@@ -61,6 +66,7 @@ impl CheckResult {
             details: String::new(),
             remediation: Vec::new(),
             evidence: Vec::new(),
+            certificate: None,
         }
     }
 
@@ -101,6 +107,12 @@ impl CheckResult {
             key: key.to_owned(),
             value: value.to_string(),
         });
+        self
+    }
+
+    /// Attaches the verified server certificate.
+    pub fn certificate(mut self, info: CertificateInfo) -> Self {
+        self.certificate = Some(info);
         self
     }
 

@@ -10,9 +10,11 @@
 pub mod check;
 pub mod directory;
 pub mod error;
+pub mod expiry;
 pub mod ldap;
 pub mod paths;
 pub mod profile;
+pub mod scim;
 pub mod secret;
 pub mod target;
 pub mod tls;

@@ -64,6 +64,11 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
             "directory::ldap_slapd_checks_and_discovery",
             ldap_slapd_checks_and_discovery,
         ),
+        trial(
+            fx,
+            "directory::ad_ldaps_certificate_expiring_soon",
+            ad_ldaps_certificate_expiring_soon,
+        ),
     ]
 }
 
@@ -305,6 +310,13 @@ fn ad_ldaps_by_name_and_by_ip_with_ca(fx: &Fixtures) -> Result<(), String> {
         ensure(status(&json, "ldap.read_access") == "pass", || {
             describe(&run)
         })?;
+        ensure(
+            evidence(&json, "ldap.read_access", "anchor.attribute").as_deref()
+                == Some("objectGUID")
+                && evidence(&json, "ldap.read_access", "anchor.example")
+                    .is_some_and(|g| uuid_like(&g)),
+            || describe(&run),
+        )?;
         let users: u64 = evidence(&json, "ldap.read_access", "users.count")
             .and_then(|c| c.parse().ok())
             .unwrap_or(0);
@@ -762,6 +774,14 @@ fn ldap_slapd_checks_and_discovery(fx: &Fixtures) -> Result<(), String> {
         || describe(&run),
     )?;
     ensure(
+        evidence(&json, "ldap.read_access", "anchor.attribute").as_deref() == Some("entryUUID"),
+        || describe(&run),
+    )?;
+    ensure(
+        evidence(&json, "ldap.read_access", "anchor.example").is_some_and(|u| u.len() == 36),
+        || describe(&run),
+    )?;
+    ensure(
         evidence(&json, "ldap.read_access", "users.filter")
             .is_some_and(|f| f.contains("inetOrgPerson")),
         || describe(&run),
@@ -783,4 +803,52 @@ fn ldap_slapd_checks_and_discovery(fx: &Fixtures) -> Result<(), String> {
         run.code == 3 && summary(&json, "ldap.bind").contains("invalidCredentials"),
         || describe(&run),
     )
+}
+
+fn ad_ldaps_certificate_expiring_soon(fx: &Fixtures) -> Result<(), String> {
+    // A TLS front with a certificate ending in 5 days, before a DC that takes
+    // simple binds on its clear-text port: the client sees LDAPS.
+    let dc = fx.samba_no_strong_auth();
+    let proxy = fx.start_tls_proxy(
+        std::net::SocketAddr::from((dc.ip(), 389)),
+        onramp_tests::pki::Validity::ExpiresInDays(5),
+    );
+    let port = proxy.addr().port();
+    let url = format!("ldaps://localhost:{port}");
+    let cli = OnrampCli::new();
+    let mut spec = ad(&url, dc);
+    spec.ca_file = Some(proxy.ca_path());
+    let (run, json) = run_check(&cli, &spec, dc.admin_password());
+    ensure(run.code == 0, || describe(&run))?;
+    ensure(status(&json, "ldap.tls") == "warn", || describe(&run))?;
+    let s = summary(&json, "ldap.tls");
+    ensure(
+        s.contains("expires in 4 days") || s.contains("expires in 5 days"),
+        || describe(&run),
+    )?;
+    ensure(
+        check(&json, "ldap.tls")["remediation"]
+            .to_string()
+            .contains("Renew"),
+        || describe(&run),
+    )?;
+    let records: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(cli.data_dir().join("expiry.json")).map_err(|e| e.to_string())?,
+    )
+    .map_err(|e| e.to_string())?;
+    let record = records
+        .as_array()
+        .and_then(|r| r.iter().find(|x| x["item"] == "ldap.tls"))
+        .cloned()
+        .unwrap_or_default();
+    ensure(record["profile"] == "p", || records.to_string())?;
+    let left = record["not_after_unix"].as_i64().unwrap_or(0)
+        - time::OffsetDateTime::now_utc().unix_timestamp();
+    ensure((4 * 86_400..=5 * 86_400 + 60).contains(&left), || {
+        records.to_string()
+    })
+}
+
+fn uuid_like(s: &str) -> bool {
+    s.len() == 36 && s.chars().filter(|c| *c == '-').count() == 4
 }

@@ -101,6 +101,12 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
         canary_secret_never_leaks,
         fx,
     );
+    add(
+        &mut t,
+        "target_check_certificate_expiring_soon",
+        target_check_certificate_expiring_soon,
+        fx,
+    );
     t
 }
 
@@ -732,4 +738,37 @@ fn canary_secret_never_leaks(fx: &Fixtures) -> Result<(), Failed> {
         }
     }
     ensure(logged, "the log file has the target check entries")
+}
+
+fn target_check_certificate_expiring_soon(fx: &Fixtures) -> Result<(), Failed> {
+    let proxy = fx.start_tls_proxy(
+        fx.scim().addr(),
+        onramp_tests::pki::Validity::ExpiresInDays(10),
+    );
+    let cli = OnrampCli::new();
+    cli.run_with_stdin(&["secret", "set", "tok"], fx.scim().token());
+    let url = format!("{}/v2", proxy.url());
+    cli.write_profile(
+        "p",
+        &bearer_profile(&url, "tok", Some(&proxy.ca_path().display().to_string())),
+    );
+    let run = cli.run(&["--json", "target", "check", "--profile", "p"]);
+    ensure(run.code == 0, describe(&run))?;
+    let json = run.json();
+    ensure(json["overall"] == "warn", describe(&run))?;
+    let connect = check(&json, "target.connect");
+    let summary = connect["summary"].as_str().unwrap_or_default();
+    ensure(
+        summary.contains("expires in 9 days") || summary.contains("expires in 10 days"),
+        describe(&run),
+    )?;
+    ensure(
+        connect["certificate"]["not_after_unix"].is_i64(),
+        describe(&run),
+    )?;
+    let records = std::fs::read_to_string(cli.data_dir().join("expiry.json"))?;
+    ensure(
+        records.contains("\"item\": \"target.connect\"") && records.contains("\"profile\": \"p\""),
+        records,
+    )
 }

@@ -19,6 +19,7 @@ use onramp_tests::Fixtures;
 
 mod cli_directory;
 mod cli_foundation;
+mod scim_client;
 mod servers;
 
 fn main() -> ExitCode {
@@ -27,6 +28,7 @@ fn main() -> ExitCode {
 
     let mut trials = Vec::new();
     trials.extend(servers::trials(&fx));
+    trials.extend(scim_client::trials(&fx));
     trials.extend(cli_foundation::trials(&fx));
     trials.extend(cli_directory::trials(&fx));
 

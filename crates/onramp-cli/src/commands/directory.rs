@@ -51,6 +51,7 @@ pub fn check(
     for c in &report.checks {
         tracing::info!(check = %c.id, status = ?c.status, summary = %c.summary, "directory check");
     }
+    crate::expiry::record(ctx, &profile.name, &report.checks, now_unix);
     let overall = report.overall();
     if ctx.json {
         print_json(&CheckOutput {

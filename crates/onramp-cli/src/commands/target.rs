@@ -42,6 +42,7 @@ pub fn check(ctx: &Context, profile: &str, now_unix: i64) -> Result<Exit, Failur
     for c in &report.checks {
         tracing::info!(check = %c.id, status = ?c.status, summary = %c.summary, "target check");
     }
+    crate::expiry::record(ctx, &profile.name, &report.checks, now_unix);
     let overall = report.overall();
     if ctx.json {
         print_json(&TargetCheckOutput {

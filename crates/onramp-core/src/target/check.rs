@@ -322,7 +322,7 @@ async fn connect(http: &HttpClient, spc_url: &Url, now_unix: i64) -> CheckResult
                 "Ask the platform's operator to renew the certificate of {host}."
             )];
         }
-        result = result.evidence_all(info.evidence());
+        result = result.evidence_all(info.evidence()).certificate(info);
     }
     result
 }

@@ -3,6 +3,7 @@
 use super::Run;
 use crate::check::CheckResult;
 use crate::directory::bound::open_bound;
+use crate::ldap::guid::object_guid_to_string;
 use crate::ldap::rootdse::RootDse;
 use crate::ldap::search::paged_search;
 
@@ -36,8 +37,27 @@ pub(super) async fn run(run: &Run<'_>) -> CheckResult {
     let groups_filter = target.groups_filter(ad);
     let mut users = 0u64;
     let mut groups = 0u64;
-    let users_result = paged_search(&mut session.ldap, &base, &users_filter, &["1.1"], |_| {
-        users += 1
+    // The anchor is the immutable id the sync keys users by: objectGUID on
+    // AD, entryUUID (an operational attribute, so asked for by name) elsewhere.
+    let anchor = if ad { "objectGUID" } else { "entryUUID" };
+    let mut without_anchor = 0u64;
+    let mut example_anchor: Option<String> = None;
+    let users_result = paged_search(&mut session.ldap, &base, &users_filter, &[anchor], |e| {
+        users += 1;
+        let value = if ad {
+            e.bin_attrs
+                .get(anchor)
+                .and_then(|v| v.first())
+                .and_then(|b| object_guid_to_string(b))
+        } else {
+            e.attrs.get(anchor).and_then(|v| v.first()).cloned()
+        };
+        match value {
+            Some(v) => {
+                example_anchor.get_or_insert(v);
+            }
+            None => without_anchor += 1,
+        }
     })
     .await;
     let groups_result = paged_search(&mut session.ldap, &base, &groups_filter, &["1.1"], |_| {
@@ -78,9 +98,22 @@ pub(super) async fn run(run: &Run<'_>) -> CheckResult {
         (Ok(()), Ok(())) => {
             let mut r = r
                 .evidence("users.count", users)
-                .evidence("groups.count", groups);
+                .evidence("groups.count", groups)
+                .evidence("anchor.attribute", anchor);
+            if let Some(example) = &example_anchor {
+                r = r.evidence("anchor.example", example);
+            }
             r.summary =
                 format!("the service account sees {users} users and {groups} groups under {base}");
+            if without_anchor > 0 {
+                r.status = crate::check::CheckStatus::Warn;
+                r.details = format!(
+                    "{without_anchor} users have no readable {anchor}; the sync keys users by it and will skip them."
+                );
+                r.remediation = vec![format!(
+                    "Allow the service account to read {anchor} on user objects."
+                )];
+            }
             r
         }
     }

@@ -123,6 +123,7 @@ pub(super) async fn run(run: &Run<'_>) -> CheckResult {
             value: info.not_after_unix.to_string(),
         });
         evidence.extend(info.evidence());
+        r.certificate = Some(info);
     }
     r.evidence.extend(evidence);
     r
