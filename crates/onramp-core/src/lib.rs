@@ -16,6 +16,7 @@ pub mod paths;
 pub mod profile;
 pub mod scim;
 pub mod secret;
+pub mod sync;
 pub mod target;
 pub mod tls;
 

@@ -1,0 +1,11 @@
+//! The directory sync: source → snapshot → desired state → plan → guards →
+//! apply → record, as DESIGN.md describes.
+//!
+//! Each stage is its own module with its own tests: `model` defines the
+//! objects, `source` reads a snapshot from the directory, `map` turns it into
+//! the desired state with the profile's rules, `plan` diffs that against
+//! what the state store says the platform has, `guard` holds plans that would
+//! deprovision too much, and `store` keeps state, run history and the audit
+//! log in SQLite.
+
+pub mod model;
