@@ -8,4 +8,7 @@
 //! deprovision too much, and `store` keeps state, run history and the audit
 //! log in SQLite.
 
+pub mod guard;
+pub mod map;
 pub mod model;
+pub mod plan;

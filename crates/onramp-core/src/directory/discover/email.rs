@@ -7,6 +7,7 @@ use crate::directory::{DirectoryError, DirectoryTarget};
 use crate::ldap::search::paged_search;
 use crate::profile::EmailAttribute;
 use crate::secret::SecretStore;
+use crate::sync::map::is_email;
 
 /// A user the sync will skip, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -38,19 +39,6 @@ pub struct EmailReport {
     pub eligible: u64,
     /// Users the sync will skip, with the reason.
     pub skipped: Vec<SkippedUser>,
-}
-
-/// A plausible email address: one `@`, a local part, a dotted domain, no spaces.
-pub(crate) fn is_email(value: &str) -> bool {
-    let Some((local, domain)) = value.split_once('@') else {
-        return false;
-    };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && !value.chars().any(char::is_whitespace)
 }
 
 /// Reads every user's name and email attributes under the base DN.
@@ -125,25 +113,4 @@ pub async fn discover_email(
     opened.session.close().await;
     report.skipped.sort_by(|a, b| a.dn.cmp(&b.dn));
     Ok(report)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::is_email;
-
-    #[test]
-    fn emails() {
-        assert!(is_email("ann@example.com"));
-        for bad in [
-            "ann",
-            "@example.com",
-            "ann@local",
-            "ann@.com",
-            "a b@x.com",
-            "a@b@c.com",
-            "ann@x.",
-        ] {
-            assert!(!is_email(bad), "{bad}");
-        }
-    }
 }

@@ -1,0 +1,303 @@
+//! From the directory's snapshot to what the platform should have.
+//!
+//! The profile's rules decide: who is eligible (a name and a valid email, as
+//! the seeds' platforms require), which attribute is the email, which groups
+//! become platform groups and tags, and who is promoted to admin. Everything
+//! left out is reported with the reason, never dropped silently.
+
+use std::collections::BTreeSet;
+
+use super::model::{DesiredGroup, DesiredState, DesiredUser, SkippedUser, Snapshot, SourceGroup};
+use crate::ldap::syntax::dn_is_within;
+use crate::profile::{EmailAttribute, SyncRules};
+
+/// A plausible email address: one `@`, a local part, a dotted domain, no spaces.
+pub fn is_email(value: &str) -> bool {
+    let Some((local, domain)) = value.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !value.chars().any(char::is_whitespace)
+}
+
+/// The anchor of the integration's team group.
+pub fn team_anchor(team: &str) -> String {
+    format!("team:{team}")
+}
+
+fn non_empty(v: &Option<String>) -> Option<String> {
+    v.as_ref()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// Finds the groups a rule names, by DN or by name (case-insensitive).
+fn resolve_groups<'a>(
+    snapshot: &'a Snapshot,
+    names: &[String],
+    rule: &str,
+    notices: &mut Vec<String>,
+) -> Vec<&'a SourceGroup> {
+    let mut found = Vec::new();
+    for name in names {
+        let hit = snapshot.groups.iter().find(|g| {
+            g.name.eq_ignore_ascii_case(name)
+                || (name.contains('=') && dn_is_within(&g.dn, name) && dn_is_within(name, &g.dn))
+        });
+        match hit {
+            Some(g) => found.push(g),
+            None => notices.push(format!(
+                "{rule}: no group named '{name}' under the base DN; it is ignored"
+            )),
+        }
+    }
+    found
+}
+
+/// Builds the desired state. `team` is the team every synced user joins.
+pub fn desired_state(snapshot: &Snapshot, rules: &SyncRules, team: &str) -> DesiredState {
+    let mut state = DesiredState::default();
+    let synced = resolve_groups(snapshot, &rules.groups, "sync.groups", &mut state.notices);
+    let admin_groups = resolve_groups(
+        snapshot,
+        &rules.admin_groups,
+        "sync.admin_groups",
+        &mut state.notices,
+    );
+    let max_tag = rules.max_tag_length as usize;
+
+    let admins: BTreeSet<String> = admin_groups
+        .iter()
+        .flat_map(|g| snapshot.transitive_users(&g.anchor))
+        .collect();
+    let memberships: Vec<(&SourceGroup, BTreeSet<String>)> = synced
+        .iter()
+        .map(|g| (*g, snapshot.transitive_users(&g.anchor)))
+        .collect();
+    for (g, _) in &memberships {
+        let len = g.name.chars().count();
+        if len > max_tag {
+            state.notices.push(format!(
+                "group '{}' has {len} characters, more than the platform's tag limit of {max_tag}: it is synced as a group but not used as a tag (rename it, or raise sync.max_tag_length if the platform allows)",
+                g.name
+            ));
+        }
+    }
+
+    for user in &snapshot.users {
+        let email = match rules.email_attribute {
+            EmailAttribute::Mail => non_empty(&user.mail),
+            EmailAttribute::UserPrincipalName => non_empty(&user.user_principal_name),
+        };
+        let attribute = match rules.email_attribute {
+            EmailAttribute::Mail => "mail",
+            EmailAttribute::UserPrincipalName => "userPrincipalName",
+        };
+        let display = non_empty(&user.display_name);
+        let given = non_empty(&user.given_name);
+        let family = non_empty(&user.family_name);
+        let has_name = display.is_some() || (given.is_some() && family.is_some());
+        let reason = match (&email, has_name) {
+            (_, false) => {
+                Some("no name: neither displayName nor givenName and sn are set".to_owned())
+            }
+            (None, true) => Some(format!("no email: the {attribute} attribute is empty")),
+            (Some(e), true) if !is_email(e) => {
+                Some(format!("{attribute} '{e}' is not an email address"))
+            }
+            _ => None,
+        };
+        if let Some(reason) = reason {
+            state.skipped.push(SkippedUser {
+                anchor: user.anchor.clone(),
+                dn: user.dn.clone(),
+                reason,
+            });
+            continue;
+        }
+        let email = email.unwrap_or_default();
+        let mut tags: Vec<String> = memberships
+            .iter()
+            .filter(|(g, members)| {
+                members.contains(&user.anchor) && g.name.chars().count() <= max_tag
+            })
+            .map(|(g, _)| g.name.clone())
+            .collect();
+        tags.sort();
+        tags.dedup();
+        state.users.insert(
+            user.anchor.clone(),
+            DesiredUser {
+                anchor: user.anchor.clone(),
+                user_name: email.to_lowercase(),
+                email,
+                given_name: given,
+                family_name: family,
+                display_name: display,
+                phone: non_empty(&user.phone),
+                department: non_empty(&user.department),
+                active: user.enabled,
+                admin: admins.contains(&user.anchor),
+                tags,
+            },
+        );
+    }
+
+    let synced_users: BTreeSet<String> = state.users.keys().cloned().collect();
+    state.groups.insert(
+        team_anchor(team),
+        DesiredGroup {
+            anchor: team_anchor(team),
+            display_name: team.to_owned(),
+            members: synced_users.clone(),
+        },
+    );
+    for (g, members) in memberships {
+        state.groups.insert(
+            g.anchor.clone(),
+            DesiredGroup {
+                anchor: g.anchor.clone(),
+                display_name: g.name.clone(),
+                members: members.intersection(&synced_users).cloned().collect(),
+            },
+        );
+    }
+    state
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::model::SourceUser;
+
+    fn user(
+        anchor: &str,
+        mail: Option<&str>,
+        name: Option<(&str, &str)>,
+        enabled: bool,
+    ) -> SourceUser {
+        SourceUser {
+            anchor: anchor.into(),
+            dn: format!("CN={anchor},OU=Staff,DC=x"),
+            login: Some(anchor.into()),
+            given_name: name.map(|n| n.0.into()),
+            family_name: name.map(|n| n.1.into()),
+            display_name: name.map(|n| format!("{} {}", n.0, n.1)),
+            mail: mail.map(Into::into),
+            user_principal_name: Some(format!("{anchor}@x.local")),
+            phone: None,
+            department: Some("  ".into()),
+            enabled,
+        }
+    }
+
+    fn group(anchor: &str, name: &str, users: &[&str], groups: &[&str]) -> SourceGroup {
+        SourceGroup {
+            anchor: anchor.into(),
+            dn: format!("CN={name},OU=Groups,DC=x"),
+            name: name.into(),
+            member_users: users.iter().map(|s| (*s).to_owned()).collect(),
+            member_groups: groups.iter().map(|s| (*s).to_owned()).collect(),
+        }
+    }
+
+    fn snapshot() -> Snapshot {
+        Snapshot {
+            users: vec![
+                user("u1", Some("Ann@x.com"), Some(("Ann", "Able")), true),
+                user("u2", None, Some(("Ben", "Baker")), true),
+                user("u3", Some("cy@x.com"), None, true),
+                user("u4", Some("dee@x.com"), Some(("Dee", "Dunn")), false),
+                user("u5", Some("not-an-email"), Some(("Eve", "Ek")), true),
+            ],
+            groups: vec![
+                group("g1", "VPN Users", &["u1"], &["g2"]),
+                group("g2", "Finance", &["u4", "u2"], &["g1"]),
+                group("g3", "Platform Admins With A Very Long Name", &["u4"], &[]),
+            ],
+            complete: true,
+        }
+    }
+
+    fn rules() -> SyncRules {
+        SyncRules {
+            groups: vec![
+                "vpn users".into(),
+                "CN=Finance,OU=Groups,DC=x".into(),
+                "Platform Admins With A Very Long Name".into(),
+                "Nope".into(),
+            ],
+            admin_groups: vec!["Platform Admins With A Very Long Name".into()],
+            ..SyncRules::default()
+        }
+    }
+
+    #[test]
+    fn eligibility_tags_admins_and_team() {
+        let s = desired_state(&snapshot(), &rules(), "AD Users");
+        assert_eq!(s.users.keys().collect::<Vec<_>>(), ["u1", "u4"]);
+        let reasons: Vec<(&str, &str)> = s
+            .skipped
+            .iter()
+            .map(|k| (k.anchor.as_str(), k.reason.as_str()))
+            .collect();
+        assert_eq!(reasons[0], ("u2", "no email: the mail attribute is empty"));
+        assert!(reasons[1].1.starts_with("no name"));
+        assert!(reasons[2].1.contains("not an email address"));
+        let u1 = &s.users["u1"];
+        assert_eq!(u1.user_name, "ann@x.com");
+        assert_eq!(u1.email, "Ann@x.com");
+        assert_eq!(u1.department, None, "blank values are absent");
+        // Nested and circular: VPN Users contains Finance contains VPN Users.
+        assert_eq!(u1.tags, ["Finance", "VPN Users"]);
+        let u4 = &s.users["u4"];
+        assert!(!u4.active && u4.admin);
+        assert_eq!(
+            u4.tags,
+            ["Finance", "VPN Users"],
+            "the long name is not a tag"
+        );
+        assert!(
+            s.notices
+                .iter()
+                .any(|n| n.contains("more than the platform's tag limit of 29"))
+        );
+        assert!(s.notices.iter().any(|n| n.contains("'Nope'")));
+        let team = &s.groups["team:AD Users"];
+        assert_eq!(team.members.len(), 2);
+        assert_eq!(
+            s.groups["g1"].members.iter().collect::<Vec<_>>(),
+            ["u1", "u4"]
+        );
+        assert_eq!(s.groups.len(), 4);
+    }
+
+    #[test]
+    fn upn_as_email() {
+        let mut r = rules();
+        r.email_attribute = EmailAttribute::UserPrincipalName;
+        let s = desired_state(&snapshot(), &r, "AD Users");
+        assert_eq!(s.users["u2"].email, "u2@x.local");
+    }
+
+    #[test]
+    fn emails() {
+        assert!(is_email("ann@example.com"));
+        for bad in [
+            "ann",
+            "@example.com",
+            "ann@local",
+            "ann@.com",
+            "a b@x.com",
+            "a@b@c.com",
+            "ann@x.",
+        ] {
+            assert!(!is_email(bad), "{bad}");
+        }
+    }
+}
