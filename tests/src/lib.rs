@@ -21,6 +21,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+pub mod fake_ad;
 pub mod fake_http;
 pub mod fault_proxy;
 pub mod ldap;

@@ -73,6 +73,32 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         only: Option<String>,
     },
+    /// Sync a directory profile into the platform (or preview what would change).
+    Sync {
+        /// A profile name or the path of a profile file.
+        #[arg(long, value_name = "NAME_OR_PATH")]
+        profile: String,
+        /// Show what would change and change nothing.
+        #[arg(long)]
+        preview: bool,
+    },
+    /// The run history, newest first.
+    History {
+        /// Only this profile's runs.
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// How many runs.
+        #[arg(long, default_value_t = 20)]
+        limit: usize,
+        /// Show the per-object results of this run.
+        #[arg(long, value_name = "RUN_ID")]
+        run: Option<i64>,
+    },
+    /// Approve a run the deprovisioning guard held; the next sync applies it.
+    Approve {
+        /// The held run's id (from `onramp sync` or `onramp history`).
+        run_id: i64,
+    },
     /// Explore the directory to choose what to sync.
     Discover {
         /// What to discover.

@@ -59,6 +59,15 @@ fn run(ctx: &Context, command: &Command) -> Result<Exit, Failure> {
         Command::Check { profile, only } => {
             commands::directory::check(ctx, profile, only.as_deref(), unix_now())
         }
+        Command::Sync { profile, preview } => {
+            commands::sync::sync(ctx, profile, *preview, unix_now())
+        }
+        Command::History {
+            profile,
+            limit,
+            run,
+        } => commands::sync::history(ctx, profile.as_deref(), *limit, *run),
+        Command::Approve { run_id } => commands::sync::approve(ctx, *run_id, unix_now()),
         Command::Discover { what, profile } => commands::directory::discover(ctx, profile, *what),
         Command::Target(t) => match t {
             TargetCommand::Check { profile } => commands::target::check(ctx, profile, unix_now()),

@@ -21,6 +21,8 @@ mod cli_directory;
 mod cli_foundation;
 mod scim_client;
 mod servers;
+mod sync_e2e;
+mod sync_source;
 
 fn main() -> ExitCode {
     let args = Arguments::from_args();
@@ -31,6 +33,8 @@ fn main() -> ExitCode {
     trials.extend(scim_client::trials(&fx));
     trials.extend(cli_foundation::trials(&fx));
     trials.extend(cli_directory::trials(&fx));
+    trials.extend(sync_e2e::trials(&fx));
+    trials.extend(sync_source::trials(&fx));
 
     let conclusion = libtest_mimic::run(&args, trials);
     // The trials (and their clones of `fx`) are gone: this stops the servers.

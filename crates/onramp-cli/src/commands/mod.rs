@@ -3,4 +3,5 @@
 pub mod directory;
 pub mod profile;
 pub mod secret;
+pub mod sync;
 pub mod target;

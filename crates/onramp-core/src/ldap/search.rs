@@ -73,7 +73,7 @@ pub fn attribute_values<'a>(
             Some((_, "*")) => RangeEnd::Complete,
             Some((_, high)) => match high.parse::<u64>() {
                 Ok(h) => RangeEnd::More { next_low: h + 1 },
-                Err(_) => RangeEnd::Complete,
+                Err(_) => RangeEnd::Malformed,
             },
         };
         return Some((values, end));
@@ -91,17 +91,48 @@ pub enum RangeEnd {
         /// The first index of the next chunk.
         next_low: u64,
     },
+    /// The range description does not parse.
+    Malformed,
 }
+
+/// A ranged read that could not be finished; never a silently short list.
+#[derive(Debug, thiserror::Error)]
+pub enum RangeReadError {
+    /// The server or the connection failed.
+    #[error(transparent)]
+    Ldap(#[from] LdapError),
+    /// The server's answers did not lead to the last chunk.
+    #[error("reading all values of {attribute} on {dn} stopped early: {reason}")]
+    Incomplete {
+        /// The entry.
+        dn: String,
+        /// The attribute.
+        attribute: String,
+        /// What went wrong.
+        reason: String,
+    },
+}
+
+/// The most chunks one attribute may take (AD's 1500-value chunks: 150 M values).
+const MAX_RANGE_ROUNDS: u32 = 100_000;
 
 /// Reads every value of a multi-valued attribute of one entry, following
 /// `;range=` chunks until the last (`-*`) one. `first` is the entry as a
-/// search already returned it, to save the first round trip.
+/// search already returned it, to save the first round trip. Each request
+/// gets `timeout`. A chunk loop that does not reach the last chunk is an
+/// error, never a shorter list.
 pub async fn all_values(
     ldap: &mut Ldap,
     dn: &str,
     name: &str,
     first: Option<&SearchEntry>,
-) -> Result<Vec<String>, LdapError> {
+    timeout: std::time::Duration,
+) -> Result<Vec<String>, RangeReadError> {
+    let incomplete = |reason: String| RangeReadError::Incomplete {
+        dn: dn.to_owned(),
+        attribute: name.to_owned(),
+        reason,
+    };
     let mut values = Vec::new();
     let mut next = match first.and_then(|e| attribute_values(e, name)) {
         Some((v, end)) => {
@@ -115,24 +146,43 @@ pub async fn all_values(
         }
         None => RangeEnd::More { next_low: 0 },
     };
-    // A server that keeps answering the same chunk must not loop forever.
     let mut rounds = 0;
     while let RangeEnd::More { next_low } = next {
         rounds += 1;
-        if rounds > 100_000 {
-            break;
+        if rounds > MAX_RANGE_ROUNDS {
+            return Err(incomplete(format!("more than {MAX_RANGE_ROUNDS} chunks")));
         }
         let request = format!("{name};range={next_low}-*");
+        ldap.with_timeout(timeout);
         let Some(entry) = read_entry(ldap, dn, &[request.as_str()]).await? else {
-            break;
+            return Err(incomplete(
+                "the entry disappeared during the read".to_owned(),
+            ));
         };
         match attribute_values(&entry, name) {
             Some((v, end)) => {
+                if let RangeEnd::More { next_low: after } = end
+                    && after <= next_low
+                {
+                    return Err(incomplete(format!(
+                        "the server answered the chunk from {next_low} with one ending before it"
+                    )));
+                }
                 values.extend(v.iter().cloned());
                 next = end;
             }
-            None => next = RangeEnd::Complete,
+            None if next_low == 0 => next = RangeEnd::Complete,
+            None => {
+                return Err(incomplete(format!(
+                    "the server returned no values for the chunk from {next_low}"
+                )));
+            }
         }
+    }
+    if next == RangeEnd::Malformed {
+        return Err(incomplete(
+            "the server's range description does not parse".to_owned(),
+        ));
     }
     Ok(values)
 }
@@ -172,7 +222,7 @@ mod tests {
         let e = entry("member;range=0-garbage", 1);
         assert_eq!(
             attribute_values(&e, "member").unwrap().1,
-            RangeEnd::Complete
+            RangeEnd::Malformed
         );
     }
 }

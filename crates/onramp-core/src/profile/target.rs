@@ -39,6 +39,10 @@ pub struct Target {
     pub auth: TargetAuth,
     /// A PEM file of CA certificates trusted in addition to the OS store.
     pub ca_file: Option<PathBuf>,
+    /// The SCIM `roles` value that makes a user an admin on the platform.
+    pub admin_role: String,
+    /// How many SCIM requests run at once.
+    pub concurrency: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -60,6 +64,8 @@ pub(crate) struct RawTarget {
     client_credential_secret: Option<SecretName>,
     scope: Option<String>,
     ca_file: Option<PathBuf>,
+    admin_role: Option<String>,
+    concurrency: Option<u32>,
 }
 
 fn required<T>(value: Option<T>, key: &str, method: &str) -> Result<T, Issue> {
@@ -111,10 +117,16 @@ impl RawTarget {
                 }
             }
         };
+        let admin_role = self.admin_role.unwrap_or_else(|| "admin".to_owned());
+        non_empty(&admin_role, "target.admin_role")?;
+        let concurrency = self.concurrency.unwrap_or(4);
+        super::validate::in_range(concurrency, 1, 32, "target.concurrency")?;
         Ok(Target {
             url: self.url,
             auth,
             ca_file: self.ca_file,
+            admin_role,
+            concurrency,
         })
     }
 }

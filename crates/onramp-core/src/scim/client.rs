@@ -275,7 +275,7 @@ impl ScimClient {
     /// `desired`. With PATCH: `replace`/`remove` operations for the
     /// attributes the client manages (externalId, userName, name parts,
     /// displayName, emails, phoneNumbers, active, enterprise department and
-    /// employeeNumber) that differ; nothing is sent when none differ.
+    /// employeeNumber, roles, entitlements) that differ; nothing is sent when none differ.
     /// Without PATCH: PUT of `desired` in full, so start `desired` from
     /// `current` to keep the attributes Onramp does not manage. With ETags,
     /// `If-Match: current.meta.version`; a stale one is
@@ -795,6 +795,24 @@ fn user_patch(current: &ScimUser, desired: &ScimUser) -> Result<PatchOp, ScimErr
             &employee_number,
             json!(ce.employee_number),
             json!(de.employee_number),
+        ),
+        (
+            "roles",
+            current.extra.get("roles").cloned().unwrap_or(Value::Null),
+            desired.extra.get("roles").cloned().unwrap_or(Value::Null),
+        ),
+        (
+            "entitlements",
+            current
+                .extra
+                .get("entitlements")
+                .cloned()
+                .unwrap_or(Value::Null),
+            desired
+                .extra
+                .get("entitlements")
+                .cloned()
+                .unwrap_or(Value::Null),
         ),
     ];
     let empty = |x: &Value| x.is_null() || x.as_array().is_some_and(Vec::is_empty);

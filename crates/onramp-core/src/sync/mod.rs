@@ -8,7 +8,12 @@
 //! deprovision too much, and `store` keeps state, run history and the audit
 //! log in SQLite.
 
+pub mod apply;
 pub mod guard;
 pub mod map;
 pub mod model;
 pub mod plan;
+pub mod run;
+pub mod scim_map;
+pub mod source;
+pub mod store;

@@ -50,9 +50,17 @@ pub async fn discover_groups(
     for entry in &entries {
         let mut count = 0u64;
         for attr in member_attrs {
-            let values = all_values(&mut opened.session.ldap, &entry.dn, attr, Some(entry))
-                .await
-                .map_err(|e| search_error(&format!("members of {}", entry.dn), e))?;
+            let values = all_values(
+                &mut opened.session.ldap,
+                &entry.dn,
+                attr,
+                Some(entry),
+                target.timeout,
+            )
+            .await
+            .map_err(|e| {
+                DirectoryError::Server(format!("reading the members of {} failed: {e}", entry.dn))
+            })?;
             count += values.len() as u64;
         }
         let name = first(entry, "cn").unwrap_or(&entry.dn).to_owned();

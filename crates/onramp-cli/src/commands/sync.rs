@@ -1,0 +1,195 @@
+//! `onramp sync`, `onramp history` and `onramp approve`.
+
+use onramp_core::ErrorCode;
+use onramp_core::sync::plan::Plan;
+use onramp_core::sync::run::{SyncReport, run_sync};
+use onramp_core::sync::store::{RunId, RunStatus, StateStore};
+
+use crate::context::Context;
+use crate::failure::{Exit, Failure};
+use crate::output::print_json;
+use crate::runtime::block_on;
+
+fn open_store(ctx: &Context) -> Result<StateStore, Failure> {
+    StateStore::open(&ctx.paths.data_dir.join("state.sqlite"))
+        .map_err(|e| Failure::new(ErrorCode::Io, e.to_string()))
+}
+
+/// `onramp sync`
+pub fn sync(ctx: &Context, profile: &str, preview: bool, now_unix: i64) -> Result<Exit, Failure> {
+    let profile = ctx.profiles.load(profile)?;
+    let store = open_store(ctx)?;
+    let report = block_on(run_sync(
+        &profile,
+        ctx.secrets.as_ref(),
+        &store,
+        preview,
+        now_unix,
+    ))??;
+    tracing::info!(profile = %profile.name, run = report.run.0, status = ?report.status, "sync finished");
+    if ctx.json {
+        print_json(&report);
+    } else {
+        print_report(&report);
+    }
+    Ok(match report.status {
+        RunStatus::Ok | RunStatus::Preview => Exit::Ok,
+        RunStatus::Held => Exit::CheckFailed,
+        RunStatus::Partial | RunStatus::Failed => Exit::Failed,
+    })
+}
+
+fn print_plan(plan: &Plan) {
+    println!("Create {} users:", plan.creates.len());
+    for u in &plan.creates {
+        println!(
+            "  + {}  {}{}",
+            u.user_name,
+            u.display_name.as_deref().unwrap_or(""),
+            if u.admin { "  [admin]" } else { "" }
+        );
+    }
+    println!("Update {} users:", plan.updates.len());
+    for u in &plan.updates {
+        let changes: Vec<String> = u
+            .changes
+            .iter()
+            .map(|c| format!("{}: '{}' → '{}'", c.attribute, c.from, c.to))
+            .collect();
+        println!("  ~ {}  {}", u.desired.user_name, changes.join("; "));
+    }
+    println!("Deprovision {} users:", plan.deprovisions.len());
+    for d in &plan.deprovisions {
+        println!("  - {}  ({:?})", d.user_name, d.action);
+    }
+    if !plan.preserved.is_empty() {
+        println!(
+            "Left the scope, kept as they are (deprovision = \"preserve\"): {}",
+            plan.preserved.len()
+        );
+        for p in &plan.preserved {
+            println!("  = {p}");
+        }
+    }
+    println!(
+        "Groups: {} to create, {} to change",
+        plan.group_creates.len(),
+        plan.group_changes.len()
+    );
+    for g in &plan.group_creates {
+        println!("  + {} ({} members)", g.display_name, g.members.len());
+    }
+    for g in &plan.group_changes {
+        println!(
+            "  ~ {} (+{} -{})",
+            g.display_name,
+            g.add.len(),
+            g.remove.len()
+        );
+    }
+    println!("Skipped {} users:", plan.skipped.len());
+    for s in &plan.skipped {
+        println!("  ! {}: {}", s.dn, s.reason);
+    }
+    for n in &plan.notices {
+        println!("Note: {n}");
+    }
+}
+
+fn print_report(report: &SyncReport) {
+    match report.status {
+        RunStatus::Preview => println!("Preview (run {}); nothing was changed.", report.run.0),
+        status => println!("Run {}: {}", report.run.0, status.as_str()),
+    }
+    if let Some(m) = &report.message {
+        println!("{m}");
+    }
+    print_plan(&report.plan);
+    if report.status != RunStatus::Preview && report.status != RunStatus::Held {
+        let a = &report.applied;
+        println!(
+            "Applied: {} created, {} updated, {} deprovisioned, {} groups changed, {} failed",
+            a.created, a.updated, a.deprovisioned, a.groups_changed, a.failed
+        );
+    }
+}
+
+/// `onramp history`
+pub fn history(
+    ctx: &Context,
+    profile: Option<&str>,
+    limit: usize,
+    run: Option<i64>,
+) -> Result<Exit, Failure> {
+    let store = open_store(ctx)?;
+    let io = |e: onramp_core::sync::store::StoreError| Failure::new(ErrorCode::Io, e.to_string());
+    if let Some(id) = run {
+        let record = store
+            .run(RunId(id))
+            .map_err(io)?
+            .ok_or_else(|| Failure::new(ErrorCode::InvalidInput, format!("no run {id}")))?;
+        let results = store.results(RunId(id)).map_err(io)?;
+        if ctx.json {
+            print_json(&serde_json::json!({ "run": record, "results": results }));
+        } else {
+            println!("Run {} of {}: {:?}", id, record.profile, record.state);
+            for r in &results {
+                println!(
+                    "  {:?} {} {} {}",
+                    r.outcome,
+                    r.action,
+                    r.anchor,
+                    r.message.as_deref().unwrap_or("")
+                );
+            }
+        }
+        return Ok(Exit::Ok);
+    }
+    let runs = store.runs(profile, limit).map_err(io)?;
+    if ctx.json {
+        print_json(&runs);
+    } else if runs.is_empty() {
+        println!("No runs yet.");
+    } else {
+        println!(
+            "{:>6}  {:<20} {:<8} {:<12} RESULT",
+            "RUN", "PROFILE", "MODE", "STATE"
+        );
+        for r in &runs {
+            let s = &r.summary;
+            println!(
+                "{:>6}  {:<20} {:<8} {:<12} {} created, {} updated, {} deprovisioned, {} groups, {} failed, {} skipped{}",
+                r.id.0,
+                r.profile,
+                format!("{:?}", r.mode).to_lowercase(),
+                format!("{:?}", r.state).to_lowercase(),
+                s.created,
+                s.updated,
+                s.deprovisioned,
+                s.groups_changed,
+                s.failed,
+                s.skipped,
+                r.message
+                    .as_deref()
+                    .map(|m| format!(" — {m}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    Ok(Exit::Ok)
+}
+
+/// `onramp approve`
+pub fn approve(ctx: &Context, run_id: i64, now_unix: i64) -> Result<Exit, Failure> {
+    let store = open_store(ctx)?;
+    store
+        .approve(RunId(run_id), now_unix)
+        .map_err(|e| Failure::new(ErrorCode::InvalidInput, e.to_string()))?;
+    tracing::info!(run = run_id, "held run approved");
+    if ctx.json {
+        print_json(&serde_json::json!({ "approved": run_id }));
+    } else {
+        println!("Approved run {run_id}; the next sync of its profile applies the plan once.");
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,280 @@
+//! Turning one search entry into the pieces of a snapshot: the anchor, the
+//! account state, text attributes, and comparable DNs.
+//!
+//! Everything here is pure, so the rules (which bytes make an objectGUID,
+//! which userAccountControl bit disables, how two spellings of one DN
+//! compare) are unit-tested without a server.
+
+use ldap3::SearchEntry;
+
+use crate::ldap::guid::object_guid_to_string;
+use crate::ldap::syntax::parse_dn;
+
+/// userAccountControl ACCOUNTDISABLE.
+pub(crate) const ACCOUNTDISABLE: i64 = 0x2;
+
+/// The attribute holding the anchor.
+pub(crate) fn anchor_attribute(ad: bool) -> &'static str {
+    if ad { "objectGUID" } else { "entryUUID" }
+}
+
+/// Why an entry has no usable anchor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum AnchorProblem {
+    /// The attribute is absent (not readable, or not requested by the server).
+    Missing,
+    /// The value is not 16 bytes (objectGUID) or not a UUID (entryUUID).
+    Malformed(String),
+}
+
+impl std::fmt::Display for AnchorProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Missing => f.write_str("no anchor attribute"),
+            Self::Malformed(why) => write!(f, "malformed anchor: {why}"),
+        }
+    }
+}
+
+/// The entry's immutable id: AD objectGUID in its text form, or entryUUID.
+///
+/// ldap3 files a value under `bin_attrs` only when it is not valid UTF-8, so
+/// a GUID whose 16 bytes happen to be valid UTF-8 arrives as text in `attrs`;
+/// both places are looked at.
+pub(crate) fn anchor(entry: &SearchEntry, ad: bool) -> Result<String, AnchorProblem> {
+    if ad {
+        let bytes: Option<&[u8]> = entry
+            .bin_attrs
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case("objectGUID"))
+            .and_then(|(_, v)| v.first())
+            .map(Vec::as_slice)
+            .or_else(|| {
+                entry
+                    .attrs
+                    .iter()
+                    .find(|(k, _)| k.eq_ignore_ascii_case("objectGUID"))
+                    .and_then(|(_, v)| v.first())
+                    .map(String::as_bytes)
+            });
+        let bytes = bytes.ok_or(AnchorProblem::Missing)?;
+        object_guid_to_string(bytes).ok_or_else(|| {
+            AnchorProblem::Malformed(format!("objectGUID has {} bytes, not 16", bytes.len()))
+        })
+    } else {
+        let text = first_text(entry, "entryUUID").ok_or(AnchorProblem::Missing)?;
+        uuid::Uuid::parse_str(text)
+            .map(|u| u.hyphenated().to_string())
+            .map_err(|_| AnchorProblem::Malformed(format!("entryUUID '{text}' is not a UUID")))
+    }
+}
+
+/// The first non-blank value of a text attribute, trimmed, by name
+/// (case-insensitive; values under a `;option` description are not used).
+pub(crate) fn first_text<'a>(entry: &'a SearchEntry, name: &str) -> Option<&'a str> {
+    entry
+        .attrs
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .and_then(|(_, v)| v.iter().map(|s| s.trim()).find(|s| !s.is_empty()))
+}
+
+/// [`first_text`] as an owned value.
+pub(crate) fn owned(entry: &SearchEntry, name: &str) -> Option<String> {
+    first_text(entry, name).map(str::to_owned)
+}
+
+/// Whether an AD account is enabled, from its userAccountControl value
+/// (decimal; AD publishes it as a signed 32-bit number, so values with the
+/// top bit set are negative). `Err` carries what is wrong with the value.
+pub(crate) fn enabled_from_uac(value: Option<&str>) -> Result<bool, String> {
+    let value = value.ok_or_else(|| "is missing".to_owned())?;
+    let n: i64 = value
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{value}' is not a decimal number"))?;
+    if n < i64::from(i32::MIN) || n > i64::from(u32::MAX) {
+        return Err(format!("'{value}' is not a 32-bit value"));
+    }
+    Ok(n & ACCOUNTDISABLE == 0)
+}
+
+/// A DN in a form two spellings of the same entry share: attribute types and
+/// values lower-cased, escapes resolved then re-applied one way, spaces
+/// around separators dropped, multi-valued RDNs sorted. A DN that does not
+/// parse is lower-cased and trimmed, which still matches itself.
+pub(crate) fn normalize_dn(dn: &str) -> String {
+    match parse_dn("", dn) {
+        Ok(rdns) => {
+            let mut out = String::with_capacity(dn.len());
+            for (i, rdn) in rdns.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                let mut parts: Vec<String> = rdn
+                    .iter()
+                    .map(|(a, v)| format!("{a}={}", ldap3::dn_escape(v.to_lowercase())))
+                    .collect();
+                parts.sort();
+                out.push_str(&parts.join("+"));
+            }
+            out
+        }
+        Err(_) => dn.trim().to_lowercase(),
+    }
+}
+
+/// The value of the first RDN, for a name when `cn` is absent.
+pub(crate) fn rdn_value(dn: &str) -> Option<String> {
+    parse_dn("", dn)
+        .ok()?
+        .into_iter()
+        .next()?
+        .into_iter()
+        .next()
+        .map(|(_, v)| v)
+}
+
+/// A `uniqueMember` value may carry an optional unique id after the DN
+/// (`cn=x,dc=y#'0101'B`, RFC 4517 NameAndOptionalUID); the DN is the part
+/// before it.
+pub(crate) fn strip_optional_uid(value: &str) -> &str {
+    let v = value.trim();
+    if let Some(hash) = v.rfind("#'")
+        && v.ends_with("'B")
+        && v[hash + 2..v.len() - 2]
+            .bytes()
+            .all(|b| b == b'0' || b == b'1')
+    {
+        return v[..hash].trim_end();
+    }
+    v
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn entry(text: &[(&str, &str)], bin: &[(&str, &[u8])]) -> SearchEntry {
+        SearchEntry {
+            dn: "CN=X,DC=x".into(),
+            attrs: text
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), vec![(*v).to_owned()]))
+                .collect::<HashMap<_, _>>(),
+            bin_attrs: bin
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), vec![v.to_vec()]))
+                .collect::<HashMap<_, _>>(),
+        }
+    }
+
+    const WIRE: [u8; 16] = [
+        0x90, 0x39, 0x5F, 0x19, 0x1A, 0xB5, 0x1B, 0x4A, 0x9E, 0x96, 0x86, 0xC6, 0x6C, 0xB1, 0x8D,
+        0x11,
+    ];
+
+    #[test]
+    fn ad_anchor_from_binary_or_text_guid() {
+        let e = entry(&[], &[("objectGUID", &WIRE)]);
+        assert_eq!(
+            anchor(&e, true).unwrap(),
+            "195f3990-b51a-4a1b-9e96-86c66cb18d11"
+        );
+        // 16 bytes that are valid UTF-8 land in `attrs`.
+        let ascii = "ABCDEFGHIJKLMNOP";
+        let e = entry(&[("objectguid", ascii)], &[]);
+        assert_eq!(
+            anchor(&e, true).unwrap(),
+            object_guid_to_string(ascii.as_bytes()).unwrap()
+        );
+        let e = entry(&[], &[("objectGUID", &WIRE[..15])]);
+        assert!(matches!(anchor(&e, true), Err(AnchorProblem::Malformed(_))));
+        let e = entry(
+            &[("entryUUID", "0f8b4b2e-1c2d-4e5f-8a9b-0c1d2e3f4a5b")],
+            &[],
+        );
+        assert_eq!(anchor(&e, true), Err(AnchorProblem::Missing));
+    }
+
+    #[test]
+    fn ldap_anchor_from_entry_uuid() {
+        let e = entry(
+            &[("entryUUID", " 0F8B4B2E-1C2D-4E5F-8A9B-0C1D2E3F4A5B ")],
+            &[],
+        );
+        assert_eq!(
+            anchor(&e, false).unwrap(),
+            "0f8b4b2e-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
+        );
+        let e = entry(&[("entryUUID", "nope")], &[]);
+        assert!(matches!(
+            anchor(&e, false),
+            Err(AnchorProblem::Malformed(_))
+        ));
+        let e = entry(&[], &[("objectGUID", &WIRE)]);
+        assert_eq!(anchor(&e, false), Err(AnchorProblem::Missing));
+    }
+
+    #[test]
+    fn user_account_control() {
+        assert_eq!(enabled_from_uac(Some("512")), Ok(true));
+        assert_eq!(enabled_from_uac(Some("514")), Ok(false));
+        assert_eq!(enabled_from_uac(Some("66048")), Ok(true));
+        assert_eq!(enabled_from_uac(Some("66050")), Ok(false));
+        assert_eq!(enabled_from_uac(Some(" 546 ")), Ok(false)); // 512+32+2
+        // 0x80000000 | 0x202 as AD prints it (signed).
+        assert_eq!(enabled_from_uac(Some("-2147483134")), Ok(false));
+        assert_eq!(enabled_from_uac(Some("-2147483136")), Ok(true));
+        for bad in [
+            None,
+            Some(""),
+            Some("0x202"),
+            Some("abc"),
+            Some("99999999999"),
+        ] {
+            assert!(enabled_from_uac(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn text_attributes() {
+        let e = entry(&[("Mail", "  a@b.c "), ("sn", "  ")], &[]);
+        assert_eq!(first_text(&e, "mail"), Some("a@b.c"));
+        assert_eq!(first_text(&e, "sn"), None);
+        assert_eq!(owned(&e, "givenName"), None);
+    }
+
+    #[test]
+    fn dns_compare_normalised() {
+        let a = normalize_dn("CN=Smith\\, John,OU=Staff,DC=Example,DC=com");
+        let b = normalize_dn("cn=smith\\2c john, ou=staff , dc=example,dc=COM");
+        assert_eq!(a, b);
+        assert_ne!(
+            normalize_dn("CN=A,OU=Staff,DC=x"),
+            normalize_dn("CN=A,OU=Staffing,DC=x")
+        );
+        // Multi-valued RDNs in either order.
+        assert_eq!(
+            normalize_dn("cn=a+uid=b,dc=x"),
+            normalize_dn("UID=b+CN=a,dc=x")
+        );
+        // An escaped comma is not a separator.
+        assert_ne!(
+            normalize_dn("CN=a\\,b,DC=x"),
+            normalize_dn("CN=a,CN=b,DC=x")
+        );
+        // Unparseable input still equals itself, case-insensitively.
+        assert_eq!(normalize_dn("garbage"), normalize_dn("GARBAGE "));
+        assert_eq!(rdn_value("CN=All Staff,OU=x,DC=y").unwrap(), "All Staff");
+        assert_eq!(rdn_value("CN=a\\,b,DC=y").unwrap(), "a,b");
+    }
+
+    #[test]
+    fn unique_member_uid_suffix() {
+        assert_eq!(strip_optional_uid("cn=x,dc=y#'0101'B"), "cn=x,dc=y");
+        assert_eq!(strip_optional_uid(" cn=x,dc=y "), "cn=x,dc=y");
+        assert_eq!(strip_optional_uid("cn=x#'zz'B,dc=y"), "cn=x#'zz'B,dc=y");
+    }
+}
