@@ -6,23 +6,52 @@
 //! `ErrorReport` the UI renders.
 
 use onramp_core::error::{ErrorCode, ErrorReport, ToReport};
-use onramp_core::profile::ProfileStore;
+use onramp_core::profile::{Profile, ProfileStore};
+use onramp_core::sync::store::{FILE_NAME, Health as StoreHealth, StateStore};
 use tauri::State;
 
-use crate::dto::{ProfileList, ProfileSummary};
+use crate::dto::{Health, ProfileList, ProfileSummary};
 use crate::state::AppState;
 
 /// Lists every profile file with its kind, schedule and health.
 #[tauri::command]
 pub async fn list_profiles(state: State<'_, AppState>) -> Result<ProfileList, ErrorReport> {
-    let dir = state.paths.as_ref().map_err(Clone::clone)?.profiles_dir();
+    let paths = state.paths.as_ref().map_err(Clone::clone)?.clone();
     tauri::async_runtime::spawn_blocking(move || {
+        let dir = paths.profiles_dir();
         let entries = ProfileStore::new(dir.clone())
             .list()
             .map_err(|e| e.to_report())?;
+        // No state store yet means nothing ever ran: every profile is unknown.
+        let db = paths.data_dir.join(FILE_NAME);
+        let store = if db.exists() {
+            Some(
+                StateStore::open(&db)
+                    .map_err(|e| ErrorReport::new(ErrorCode::Io, e.to_string()))?,
+            )
+        } else {
+            None
+        };
+        let now = time::OffsetDateTime::now_utc().unix_timestamp();
+        let health = |p: &Profile| match &store {
+            None => Health::from_store(StoreHealth::Unknown, None),
+            Some(s) => {
+                let colour = s
+                    .health(&p.name, p.schedule.interval_minutes, now)
+                    .unwrap_or(StoreHealth::Unknown);
+                let last = s
+                    .runs(Some(&p.name), 1)
+                    .ok()
+                    .and_then(|r| r.into_iter().next());
+                Health::from_store(colour, last.as_ref())
+            }
+        };
         Ok(ProfileList {
             dir: dir.display().to_string(),
-            profiles: entries.into_iter().map(ProfileSummary::from).collect(),
+            profiles: entries
+                .into_iter()
+                .map(|e| ProfileSummary::new(e, health))
+                .collect(),
         })
     })
     .await

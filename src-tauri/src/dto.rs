@@ -5,7 +5,8 @@
 //! copying fields out of the engine's types.
 
 use onramp_core::error::{ErrorReport, ToReport};
-use onramp_core::profile::{ProfileEntry, Schedule};
+use onramp_core::profile::{Profile, ProfileEntry, Schedule};
+use onramp_core::sync::store::{Health as StoreHealth, RunRecord};
 use serde::Serialize;
 
 /// The answer of `list_profiles`.
@@ -48,16 +49,29 @@ pub struct ScheduleInfo {
     pub interval_minutes: u32,
 }
 
-/// A profile's health.
-///
-/// Only `unknown` and `invalid` exist until the sync engine records runs;
-/// `green`, `yellow` and `red` join then (see DESIGN.md, "Health"). The app
-/// never shows a state it has no evidence for.
+/// A profile's health, from the state store's run history (DESIGN.md,
+/// "Health"). The app never shows a state it has no evidence for: a profile
+/// that never ran is `unknown`.
 #[derive(Debug, Serialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Health {
     /// The profile is valid but has never been synced.
     Unknown {
+        /// One line for the UI.
+        summary: String,
+    },
+    /// The last run applied everything.
+    Green {
+        /// One line for the UI.
+        summary: String,
+    },
+    /// Some objects failed, or a guard held the plan.
+    Yellow {
+        /// One line for the UI.
+        summary: String,
+    },
+    /// The last run failed, or none succeeded for two intervals.
+    Red {
         /// One line for the UI.
         summary: String,
     },
@@ -79,20 +93,44 @@ impl From<&Schedule> for ScheduleInfo {
     }
 }
 
-impl From<ProfileEntry> for ProfileSummary {
-    fn from(entry: ProfileEntry) -> Self {
+impl Health {
+    /// The health the state store reports, with the last run in words.
+    pub fn from_store(health: StoreHealth, last_run: Option<&RunRecord>) -> Self {
+        let last = last_run
+            .map(|r| {
+                let s = &r.summary;
+                format!(
+                    "Last run {}: {} created, {} updated, {} deprovisioned, {} failed",
+                    r.state.as_str(),
+                    s.created,
+                    s.updated,
+                    s.deprovisioned,
+                    s.failed
+                )
+            })
+            .unwrap_or_else(|| "Never synced".to_owned());
+        match health {
+            StoreHealth::Unknown => Health::Unknown { summary: last },
+            StoreHealth::Green => Health::Green { summary: last },
+            StoreHealth::Yellow => Health::Yellow { summary: last },
+            StoreHealth::Red => Health::Red { summary: last },
+        }
+    }
+}
+
+impl ProfileSummary {
+    /// A row for a profile file; `health` is asked only for a valid profile.
+    pub fn new(entry: ProfileEntry, health: impl FnOnce(&Profile) -> Health) -> Self {
         let path = entry.path.display().to_string();
         match entry.profile {
             Ok(p) => Self {
+                health: health(&p),
                 name: entry.name,
                 path,
                 display_name: p.display_name,
                 kind: Some(p.kind.id()),
                 kind_label: Some(p.kind.label()),
                 schedule: Some((&p.schedule).into()),
-                health: Health::Unknown {
-                    summary: "Never synced".to_owned(),
-                },
             },
             Err(e) => Self {
                 display_name: entry.name.clone(),
@@ -122,7 +160,12 @@ mod tests {
         store.create("corp-ad", IntegrationKind::Ad).unwrap();
         std::fs::write(dir.path().join("broken.toml"), "kind = 1").unwrap();
 
-        let rows: Vec<ProfileSummary> = store.list().unwrap().into_iter().map(Into::into).collect();
+        let rows: Vec<ProfileSummary> = store
+            .list()
+            .unwrap()
+            .into_iter()
+            .map(|e| ProfileSummary::new(e, |_| Health::from_store(StoreHealth::Unknown, None)))
+            .collect();
         let json = serde_json::to_value(&rows).unwrap();
 
         assert_eq!(json[0]["name"], "broken");
@@ -131,5 +174,19 @@ mod tests {
         assert_eq!(json[1]["kindLabel"], "Active Directory");
         assert_eq!(json[1]["schedule"]["intervalMinutes"], 15);
         assert_eq!(json[1]["health"]["state"], "unknown");
+        assert_eq!(json[1]["health"]["summary"], "Never synced");
+    }
+
+    #[test]
+    fn store_health_maps_to_the_ui_states() {
+        for (h, want) in [
+            (StoreHealth::Green, "green"),
+            (StoreHealth::Yellow, "yellow"),
+            (StoreHealth::Red, "red"),
+            (StoreHealth::Unknown, "unknown"),
+        ] {
+            let json = serde_json::to_value(Health::from_store(h, None)).unwrap();
+            assert_eq!(json["state"], want);
+        }
     }
 }

@@ -27,6 +27,9 @@ export interface ErrorReport {
  */
 export type Health =
   | { state: 'unknown'; summary: string }
+  | { state: 'green'; summary: string }
+  | { state: 'yellow'; summary: string }
+  | { state: 'red'; summary: string }
   | { state: 'invalid'; summary: string; error: ErrorReport };
 
 /** When a profile syncs. */

@@ -4,6 +4,9 @@ import type { Health } from '../types';
 
 const LABELS: Record<Health['state'], { text: string; symbol: string }> = {
   unknown: { text: 'Unknown', symbol: '?' },
+  green: { text: 'Healthy', symbol: '✓' },
+  yellow: { text: 'Attention', symbol: '~' },
+  red: { text: 'Failing', symbol: '✕' },
   invalid: { text: 'Invalid', symbol: '!' },
 };
 
