@@ -139,6 +139,20 @@ impl OnrampCli {
         Run::from(child.wait_with_output().expect("wait for onramp"))
     }
 
+    /// Starts `onramp ARGS` without waiting, for tests that kill it midway.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        Command::new(onramp_bin())
+            .args(args)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env_remove("CREDENTIALS_DIRECTORY")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn onramp")
+    }
+
     /// Every file under the root with its content, for leak checks.
     pub fn all_files(&self) -> Vec<(PathBuf, Vec<u8>)> {
         let mut out = Vec::new();

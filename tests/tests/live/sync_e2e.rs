@@ -24,6 +24,27 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
             "sync::ad_guard_holds_and_approve_releases",
             ad_guard_holds_and_approve_releases,
         ),
+        trial(
+            fx,
+            "sync::faults_between_onramp_and_the_platform",
+            faults_between_onramp_and_the_platform,
+        ),
+        trial(
+            fx,
+            "sync::sigkill_during_apply_then_converges",
+            sigkill_during_apply_then_converges,
+        ),
+        trial(
+            fx,
+            "sync::deprovision_policies_and_empty_read",
+            deprovision_policies_and_empty_read,
+        ),
+        trial(
+            fx,
+            "sync::nested_circular_and_large_groups",
+            nested_circular_and_large_groups,
+        ),
+        trial(fx, "sync::ldap_slapd_sync", ldap_slapd_sync),
     ]
 }
 
@@ -46,8 +67,18 @@ struct Setup {
 }
 
 fn setup(fx: &Fixtures, extra_sync: &str) -> Result<Setup, String> {
-    let dc: &SambaDc = fx.samba();
     let scim = fx.start_scim();
+    let url = scim.base_url();
+    setup_with(fx, extra_sync, scim, &url)
+}
+
+fn setup_with(
+    fx: &Fixtures,
+    extra_sync: &str,
+    scim: ScimServer,
+    target_url: &str,
+) -> Result<Setup, String> {
+    let dc: &SambaDc = fx.samba();
     let ou = dc.unique_ou("sync")?;
     let tag = onramp_tests::random_hex(3);
     let cli = OnrampCli::new();
@@ -55,7 +86,7 @@ fn setup(fx: &Fixtures, extra_sync: &str) -> Result<Setup, String> {
         "kind = \"ad\"\n[connection]\nurl = \"ldaps://{}\"\nbind_dn = \"{ADMIN_UPN}\"\nbind_password_secret = \"bind\"\nbase_dn = \"{ou}\"\nca_file = \"{}\"\n\n[sync]\n{extra_sync}\n\n[target]\nurl = \"{}\"\nauth = \"bearer\"\ntoken_secret = \"platform\"\n",
         dc.host_name(),
         dc.ca_path().display(),
-        scim.base_url(),
+        target_url,
     );
     cli.write_profile("p", &profile);
     cli.run_with_stdin(&["secret", "set", "bind"], dc.admin_password());
@@ -324,4 +355,310 @@ fn ad_guard_holds_and_approve_releases(fx: &Fixtures) -> Result<(), String> {
         "the approved run did not deactivate".to_owned()
     })?;
     Ok(())
+}
+
+fn sync_json(s: &Setup) -> Result<(Run, Value), String> {
+    let run = s.cli.run(&["--json", "sync", "--profile", "p"]);
+    let json = serde_json::from_str(&run.stdout).map_err(|e| format!("{e}: {}", describe(&run)))?;
+    Ok((run, json))
+}
+
+/// Every user exactly once: no two SCIM users share an externalId.
+fn unique_users(scim: &ScimServer) -> Result<Vec<Value>, String> {
+    let users = scim.list_all("Users")?;
+    let mut ids: Vec<String> = users
+        .iter()
+        .filter_map(|u| u["externalId"].as_str().map(str::to_owned))
+        .collect();
+    let n = ids.len();
+    ids.sort();
+    ids.dedup();
+    ensure(ids.len() == n && n == users.len(), || {
+        format!("duplicates or users without externalId: {users:?}")
+    })?;
+    Ok(users)
+}
+
+fn group_members(scim: &ScimServer, name: &str) -> Result<usize, String> {
+    let groups = scim.list_all("Groups")?;
+    let matching: Vec<&Value> = groups.iter().filter(|g| g["displayName"] == name).collect();
+    ensure(matching.len() == 1, || {
+        format!("{} groups named {name}", matching.len())
+    })?;
+    Ok(matching[0]["members"].as_array().map(Vec::len).unwrap_or(0))
+}
+
+fn faults_between_onramp_and_the_platform(fx: &Fixtures) -> Result<(), String> {
+    use onramp_tests::fault_proxy::{Fault, FaultProxy};
+    let dc = fx.samba();
+    let scim = fx.start_scim();
+    let proxy = FaultProxy::start(scim.addr())?;
+    let url = format!("{}/v2", proxy.url());
+    let s = setup_with(fx, "", scim, &url)?;
+    let t = &s.tag;
+    for i in 0..5 {
+        dc.add_user(
+            &s.ou,
+            &UserSpec::new(&format!("f{i}{t}"))
+                .name("Fault", &format!("{i}"))
+                .mail(&format!("f{i}{t}@{DNS_DOMAIN}")),
+        )?;
+    }
+    // A platform that keeps failing: the run gives up after the retry
+    // budget and says so; nothing is recorded as applied.
+    proxy.inject(Fault::status(503), 5, None);
+    let (run, json) = sync_json(&s)?;
+    ensure(run.code == 1 && json["status"] == "failed", || {
+        describe(&run)
+    })?;
+    ensure(
+        json["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("gave up after 5 attempts"),
+        || describe(&run),
+    )?;
+    proxy.clear();
+    // The first POST is performed but its answer lost; then throttling,
+    // server errors and dropped connections, each within the retry budget.
+    proxy.inject(Fault::ForwardThenReset, 1, Some("POST"));
+    proxy.inject(Fault::too_many_requests(0), 1, None);
+    proxy.inject(Fault::status(500), 1, None);
+    proxy.inject(Fault::Reset, 1, None);
+    proxy.inject(Fault::too_many_requests(1), 1, Some("POST"));
+    proxy.inject(Fault::status(503), 1, Some("PATCH"));
+    proxy.inject(Fault::Reset, 1, Some("POST"));
+    let (run, json) = sync_json(&s)?;
+    ensure(run.code == 0 && json["status"] == "ok", || describe(&run))?;
+    let users = unique_users(&s.scim)?;
+    ensure(users.len() == 5, || format!("{users:?}"))?;
+    ensure(group_members(&s.scim, "AD Users")? == 5, || {
+        "team members".to_owned()
+    })?;
+    ensure(proxy.count("GET", "/v2/Users") > 0, || {
+        "the proxy saw no traffic".to_owned()
+    })?;
+    Ok(())
+}
+
+fn sigkill_during_apply_then_converges(fx: &Fixtures) -> Result<(), String> {
+    let dc = fx.samba();
+    let s = setup(fx, "")?;
+    let users = dc.add_bulk_users(&s.ou, &format!("k{}x", s.tag), 150)?;
+    dc.add_group(&s.ou, &format!("Killed {}", s.tag), &users)?;
+    let mut child = s.cli.spawn(&["sync", "--profile", "p"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let started = loop {
+        let n = s.scim.list_all("Users").map(|u| u.len());
+        match n {
+            Ok(n) if n >= 10 => break Ok(()),
+            Err(e) => break Err(e),
+            Ok(_) if std::time::Instant::now() > deadline => {
+                break Err("the sync never started creating users".to_owned());
+            }
+            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    };
+    // SIGKILL: no cleanup, no last record.
+    let killed = child.kill();
+    let _ = child.wait();
+    started?;
+    killed.map_err(|e| e.to_string())?;
+    let created_before = s.scim.list_all("Users")?.len();
+    ensure(created_before < 150, || {
+        "the run finished before the kill; nothing was tested".to_owned()
+    })?;
+    let (run, json) = sync_json(&s)?;
+    ensure(run.code == 0 && json["status"] == "ok", || describe(&run))?;
+    let users = unique_users(&s.scim)?;
+    ensure(users.len() == 150, || format!("{} users", users.len()))?;
+    ensure(group_members(&s.scim, "AD Users")? == 150, || {
+        "team members".to_owned()
+    })?;
+    // The killed run is in the history as interrupted.
+    let history = s.cli.run(&["--json", "history", "--profile", "p"]).json();
+    ensure(history.to_string().contains("\"interrupted\""), || {
+        history.to_string()
+    })?;
+    // And a third run has nothing to do.
+    let (_, json) = sync_json(&s)?;
+    ensure(
+        json["plan"]["creates"].as_array().map(Vec::len) == Some(0)
+            && json["plan"]["updates"].as_array().map(Vec::len) == Some(0),
+        || json.to_string(),
+    )
+}
+
+fn deprovision_policies_and_empty_read(fx: &Fixtures) -> Result<(), String> {
+    let dc = fx.samba();
+    let s = setup(fx, "")?;
+    let t = &s.tag;
+    let out = dc.unique_ou("outside")?;
+    let mut dns = Vec::new();
+    for i in 0..3 {
+        dns.push(
+            dc.add_user(
+                &s.ou,
+                &UserSpec::new(&format!("d{i}{t}"))
+                    .name("Dep", &format!("{i}"))
+                    .mail(&format!("d{i}{t}@{DNS_DOMAIN}")),
+            )?,
+        );
+    }
+    let (run, _) = sync_json(&s)?;
+    ensure(run.code == 0, || describe(&run))?;
+    // Preserve (the default): a user moved out of the base DN is listed, not touched.
+    let mut ldap = dc.admin_ldap()?;
+    ldap.modifydn(&dns[0], &format!("CN=Dep 0 {t}"), true, Some(&out))
+        .map_err(|e| e.to_string())?
+        .success()
+        .map_err(|e| e.to_string())?;
+    let (run, json) = sync_json(&s)?;
+    ensure(
+        run.code == 0 && json["plan"]["preserved"].as_array().map(Vec::len) == Some(1),
+        || describe(&run),
+    )?;
+    ensure(
+        s.scim
+            .list_all("Users")?
+            .iter()
+            .all(|u| u["active"] == true),
+        || "preserve changed a user".to_owned(),
+    )?;
+    // An empty read (a filter that matches nobody) deprovisions nobody, whatever the policy.
+    let path = s.cli.config_dir().join("profiles/p.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    std::fs::write(
+        &path,
+        text.replace(
+            "[sync]\n",
+            "[sync]\ndeprovision = \"delete\"\nuser_filter = \"(sn=NoSuchPerson)\"\n",
+        ),
+    )
+    .map_err(|e| e.to_string())?;
+    let (run, json) = sync_json(&s)?;
+    ensure(
+        run.code == 0 && json["plan"]["deprovisions"].as_array().map(Vec::len) == Some(0),
+        || describe(&run),
+    )?;
+    ensure(
+        json["plan"]["notices"].to_string().contains("no users"),
+        || describe(&run),
+    )?;
+    ensure(s.scim.list_all("Users")?.len() == 3, || {
+        "an empty read deleted users".to_owned()
+    })?;
+    // Delete: the user outside the base is deleted on the platform.
+    std::fs::write(
+        &path,
+        text.replace("[sync]\n", "[sync]\ndeprovision = \"delete\"\n"),
+    )
+    .map_err(|e| e.to_string())?;
+    let (run, json) = sync_json(&s)?;
+    ensure(
+        run.code == 0 && json["applied"]["deprovisioned"] == 1,
+        || describe(&run),
+    )?;
+    let left = s.scim.list_all("Users")?;
+    ensure(
+        left.len() == 2
+            && !left
+                .iter()
+                .any(|u| u["userName"] == format!("d0{t}@{DNS_DOMAIN}")),
+        || format!("{left:?}"),
+    )?;
+    ensure(group_members(&s.scim, "AD Users")? == 2, || {
+        "team members after delete".to_owned()
+    })
+}
+
+fn nested_circular_and_large_groups(fx: &Fixtures) -> Result<(), String> {
+    let dc = fx.samba();
+    let s = setup(fx, "groups = [\"Outer %TAG%\", \"Big %TAG%\"]\n")?;
+    let t = s.tag.clone();
+    let path = s.cli.config_dir().join("profiles/p.toml");
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| e.to_string())?
+        .replace("%TAG%", &t);
+    std::fs::write(&path, text).map_err(|e| e.to_string())?;
+    let a = dc.add_user(
+        &s.ou,
+        &UserSpec::new(&format!("na{t}"))
+            .name("Nest", "A")
+            .mail(&format!("na{t}@{DNS_DOMAIN}")),
+    )?;
+    let b = dc.add_user(
+        &s.ou,
+        &UserSpec::new(&format!("nb{t}"))
+            .name("Nest", "B")
+            .mail(&format!("nb{t}@{DNS_DOMAIN}")),
+    )?;
+    let outer = dc.add_group(&s.ou, &format!("Outer {t}"), std::slice::from_ref(&a))?;
+    let inner = dc.add_group(&s.ou, &format!("Inner {t}"), &[b, outer.clone()])?;
+    dc.add_members(&outer, &[inner])?; // Outer ⊃ Inner ⊃ Outer
+    let big = dc.add_bulk_users(&s.ou, &format!("g{t}x"), 1600)?;
+    dc.add_group(&s.ou, &format!("Big {t}"), &big)?;
+    let (run, json) = sync_json(&s)?;
+    ensure(run.code == 0 && json["status"] == "ok", || describe(&run))?;
+    ensure(group_members(&s.scim, &format!("Outer {t}"))? == 2, || {
+        "nested members".to_owned()
+    })?;
+    ensure(group_members(&s.scim, &format!("Big {t}"))? == 1600, || {
+        "big group".to_owned()
+    })?;
+    let users = unique_users(&s.scim)?;
+    let nb = users
+        .iter()
+        .find(|u| u["userName"] == format!("nb{t}@{DNS_DOMAIN}"))
+        .cloned()
+        .unwrap_or_default();
+    ensure(
+        nb["entitlements"]
+            .to_string()
+            .contains(&format!("Outer {t}")),
+        || format!("{nb}"),
+    )?;
+    Ok(())
+}
+
+fn ldap_slapd_sync(fx: &Fixtures) -> Result<(), String> {
+    let server = fx.slapd();
+    let scim = fx.start_scim();
+    let cli = OnrampCli::new();
+    let profile = format!(
+        "kind = \"ldap\"\n[connection]\nurl = \"{}\"\nstarttls = true\nbind_dn = \"{}\"\nbind_password_secret = \"bind\"\nca_file = \"{}\"\n\n[sync]\ngroups = [\"engineering\"]\n\n[target]\nurl = \"{}\"\nauth = \"bearer\"\ntoken_secret = \"platform\"\n",
+        server.url(),
+        server.root_dn(),
+        server.ca_path().display(),
+        scim.base_url()
+    );
+    cli.write_profile("p", &profile);
+    cli.run_with_stdin(&["secret", "set", "bind"], server.root_password());
+    cli.run_with_stdin(&["secret", "set", "platform"], scim.token());
+    let run = cli.run(&["--json", "sync", "--profile", "p"]);
+    ensure(run.code == 0, || describe(&run))?;
+    let json = run.json();
+    ensure(
+        json["plan"]["skipped"].to_string().contains("no email"),
+        || describe(&run),
+    )?;
+    let users = unique_users(&scim)?;
+    ensure(
+        !users.is_empty()
+            && users
+                .iter()
+                .all(|u| u["externalId"].as_str().is_some_and(|g| g.len() == 36)),
+        || format!("{users:?}"),
+    )?;
+    ensure(group_members(&scim, "LDAP Users")? == users.len(), || {
+        "team".to_owned()
+    })?;
+    ensure(group_members(&scim, "engineering")? >= 1, || {
+        "engineering".to_owned()
+    })?;
+    let run = cli.run(&["--json", "sync", "--profile", "p"]);
+    ensure(
+        run.json()["plan"]["creates"].as_array().map(Vec::len) == Some(0),
+        || describe(&run),
+    )
 }
