@@ -45,6 +45,11 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
             nested_circular_and_large_groups,
         ),
         trial(fx, "sync::ldap_slapd_sync", ldap_slapd_sync),
+        trial(
+            fx,
+            "sync::platform_edits_follow_the_conflict_policy",
+            platform_edits_follow_the_conflict_policy,
+        ),
     ]
 }
 
@@ -661,4 +666,89 @@ fn ldap_slapd_sync(fx: &Fixtures) -> Result<(), String> {
         run.json()["plan"]["creates"].as_array().map(Vec::len) == Some(0),
         || describe(&run),
     )
+}
+
+fn platform_edits_follow_the_conflict_policy(fx: &Fixtures) -> Result<(), String> {
+    let dc = fx.samba();
+    let s = setup(fx, "conflict = \"manual_review\"\n")?;
+    let t = &s.tag;
+    let ann = dc.add_user(
+        &s.ou,
+        &UserSpec::new(&format!("cf{t}"))
+            .name("Ann", "Able")
+            .mail(&format!("cf{t}@{DNS_DOMAIN}")),
+    )?;
+    let (run, _) = sync_json(&s)?;
+    ensure(run.code == 0, || describe(&run))?;
+    let user = |scim: &ScimServer| -> Result<Value, String> {
+        scim.list_all("Users")?
+            .into_iter()
+            .next()
+            .ok_or_else(|| "no user".to_owned())
+    };
+    let id = user(&s.scim)?["id"].as_str().unwrap_or_default().to_owned();
+    // Someone edits the platform's copy; the directory changes too.
+    let patch = serde_json::json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{"op": "replace", "path": "displayName", "value": "Ann (Platform)"}]
+    });
+    let (status, _) = s
+        .scim
+        .request("PATCH", &format!("/Users/{id}"), Some(&patch))?;
+    ensure(status == 200 || status == 204, || {
+        format!("PATCH answered {status}")
+    })?;
+    dc.replace_attr(&ann, "sn", &["Archer"])?;
+    dc.replace_attr(&ann, "displayName", &["Ann Archer"])?;
+
+    // Manual review: the edited user is not touched and is listed.
+    let (run, json) = sync_json(&s)?;
+    ensure(
+        run.code == 1 && json["status"] == "partial" && json["applied"]["review"] == 1,
+        || describe(&run),
+    )?;
+    ensure(
+        json["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("need review"),
+        || describe(&run),
+    )?;
+    let u = user(&s.scim)?;
+    ensure(
+        u["displayName"] == "Ann (Platform)" && u["name"]["familyName"] == "Able",
+        || format!("{u}"),
+    )?;
+    let run_id = json["run"].as_i64().unwrap_or_default().to_string();
+    let results = s.cli.run(&["--json", "history", "--run", &run_id]).json();
+    ensure(
+        results["results"].to_string().contains("needs review")
+            && results["results"].to_string().contains("displayName"),
+        || results.to_string(),
+    )?;
+
+    // Platform wins for displayName: the edit stays, the rest follows the directory.
+    let path = s.cli.config_dir().join("profiles/p.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    let platform_wins = text.replace(
+        "conflict = \"manual_review\"",
+        "conflict = \"platform_wins\"\nplatform_wins_attributes = [\"displayName\"]",
+    );
+    std::fs::write(&path, &platform_wins).map_err(|e| e.to_string())?;
+    let (run, json) = sync_json(&s)?;
+    ensure(run.code == 0 && json["status"] == "ok", || describe(&run))?;
+    let u = user(&s.scim)?;
+    ensure(
+        u["displayName"] == "Ann (Platform)" && u["name"]["familyName"] == "Archer",
+        || format!("{u}"),
+    )?;
+
+    // Directory wins (the default): the directory's value replaces the edit.
+    let directory_wins = text.replace("conflict = \"manual_review\"\n", "");
+    std::fs::write(&path, &directory_wins).map_err(|e| e.to_string())?;
+    dc.replace_attr(&ann, "displayName", &["Ann A. Archer"])?;
+    let (run, json) = sync_json(&s)?;
+    ensure(run.code == 0 && json["status"] == "ok", || describe(&run))?;
+    let u = user(&s.scim)?;
+    ensure(u["displayName"] == "Ann A. Archer", || format!("{u}"))
 }

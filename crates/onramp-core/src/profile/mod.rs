@@ -25,7 +25,10 @@ pub use connection::{
 pub use error::ProfileError;
 pub use kind::IntegrationKind;
 pub use parse::parse_profile;
-pub use rules::{DeprovisionPolicy, DeprovisionThreshold, EmailAttribute, Schedule, SyncRules};
+pub use rules::{
+    ConflictPolicy, DeprovisionPolicy, DeprovisionThreshold, EmailAttribute, SYNCED_ATTRIBUTES,
+    Schedule, SyncRules,
+};
 pub use store::{ProfileEntry, ProfileStore};
 pub use target::{Target, TargetAuth};
 pub use template::template;

@@ -29,6 +29,31 @@ pub enum DeprovisionPolicy {
     Delete,
 }
 
+/// What wins when the platform's copy of a user was edited since Onramp last wrote it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ConflictPolicy {
+    /// The directory's values overwrite the platform's edits.
+    #[default]
+    DirectoryWins,
+    /// The platform's edits of `platform_wins_attributes` are kept.
+    PlatformWins,
+    /// An edited user is not touched and is listed for review.
+    ManualReview,
+}
+
+/// The attributes a conflict policy can name.
+pub const SYNCED_ATTRIBUTES: [&str; 8] = [
+    "userName",
+    "email",
+    "givenName",
+    "familyName",
+    "displayName",
+    "phone",
+    "department",
+    "active",
+];
+
 /// The guard: a run that would deprovision more than this is held for approval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -89,6 +114,12 @@ pub struct SyncRules {
     /// The platform's maximum tag length; longer group names are reported.
     #[serde(default = "default_max_tag_length")]
     pub max_tag_length: u32,
+    /// What wins when the platform's copy was edited.
+    #[serde(default)]
+    pub conflict: ConflictPolicy,
+    /// With `conflict = "platform_wins"`: the attributes whose platform edits are kept.
+    #[serde(default)]
+    pub platform_wins_attributes: Vec<String>,
 }
 
 fn default_max_tag_length() -> u32 {
@@ -108,6 +139,8 @@ impl Default for SyncRules {
             deprovision: DeprovisionPolicy::default(),
             deprovision_threshold: DeprovisionThreshold::default(),
             max_tag_length: default_max_tag_length(),
+            conflict: ConflictPolicy::default(),
+            platform_wins_attributes: Vec::new(),
         }
     }
 }
@@ -132,6 +165,32 @@ impl SyncRules {
                 "sync.deprovision_threshold.percent",
                 format!("expected a percentage from 0 to 100, found {}", t.percent),
             ));
+        }
+        for (i, a) in self.platform_wins_attributes.iter().enumerate() {
+            if !SYNCED_ATTRIBUTES.contains(&a.as_str()) {
+                return Err(Issue::new(
+                    format!("sync.platform_wins_attributes[{i}]"),
+                    format!(
+                        "'{a}' is not a synced attribute; expected one of {}",
+                        SYNCED_ATTRIBUTES.join(", ")
+                    ),
+                ));
+            }
+        }
+        match (self.conflict, self.platform_wins_attributes.is_empty()) {
+            (ConflictPolicy::PlatformWins, true) => {
+                return Err(Issue::new(
+                    "sync.platform_wins_attributes",
+                    "missing; conflict = \"platform_wins\" needs the attributes whose platform edits are kept",
+                ));
+            }
+            (ConflictPolicy::DirectoryWins | ConflictPolicy::ManualReview, false) => {
+                return Err(Issue::new(
+                    "sync.platform_wins_attributes",
+                    "only used with conflict = \"platform_wins\"; remove it",
+                ));
+            }
+            _ => {}
         }
         in_range(self.max_tag_length, 1, 1024, "sync.max_tag_length")
     }
@@ -169,5 +228,27 @@ impl Default for Schedule {
 impl Schedule {
     pub(crate) fn validate(&self) -> Result<(), Issue> {
         in_range(self.interval_minutes, 5, 1440, "schedule.interval_minutes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn conflict_policy_needs_matching_attributes() {
+        let mut r = SyncRules {
+            conflict: ConflictPolicy::PlatformWins,
+            ..SyncRules::default()
+        };
+        assert_eq!(r.validate().unwrap_err().key, "sync.platform_wins_attributes");
+        r.platform_wins_attributes = vec!["displayName".into(), "title".into()];
+        let e = r.validate().unwrap_err();
+        assert_eq!(e.key, "sync.platform_wins_attributes[1]");
+        assert!(e.message.contains("expected one of"), "{}", e.message);
+        r.platform_wins_attributes.pop();
+        assert!(r.validate().is_ok());
+        r.conflict = ConflictPolicy::ManualReview;
+        assert!(r.validate().unwrap_err().message.contains("only used with"));
     }
 }

@@ -14,8 +14,9 @@ use serde::Serialize;
 
 use super::model::{DesiredGroup, DesiredUser};
 use super::plan::{DeprovisionAction, GroupChange, Plan, UserUpdate};
-use super::scim_map::{merged, to_scim_user};
+use super::scim_map::{keep_platform_values, merged, platform_edits, to_scim_user};
 use super::store::{AppliedState, RunId, StateStore, StoreError};
+use crate::profile::ConflictPolicy;
 use crate::scim::{Member, Provisioned, ScimClient, ScimError, ScimGroup, for_each_concurrent};
 
 /// What applying did, in counts.
@@ -31,6 +32,8 @@ pub struct ApplyCounts {
     pub groups_changed: u32,
     /// Objects whose change failed.
     pub failed: u32,
+    /// Users not updated because the platform's copy was edited (manual review).
+    pub review: u32,
 }
 
 /// The platform side of one apply: client, role value, concurrency.
@@ -49,6 +52,10 @@ pub struct Applier<'a> {
     pub user_ids: BTreeMap<String, String>,
     /// The clock, Unix seconds, for the records.
     pub now_unix: i64,
+    /// What wins when the platform's copy was edited.
+    pub conflict: ConflictPolicy,
+    /// With `PlatformWins`: the attributes whose platform edits are kept.
+    pub platform_wins: &'a [String],
 }
 
 enum Step {
@@ -62,6 +69,10 @@ enum Step {
         anchor: String,
         action: &'static str,
         error: ScimError,
+    },
+    Review {
+        anchor: String,
+        edited: Vec<&'static str>,
     },
 }
 
@@ -81,9 +92,12 @@ impl Applier<'_> {
         for step in created {
             self.record(step, &mut counts)?;
         }
+        let conflict = self.conflict;
+        let platform_wins: Vec<&str> = self.platform_wins.iter().map(String::as_str).collect();
+        let platform_wins = &platform_wins;
         let updated =
             for_each_concurrent(plan.updates.iter(), self.concurrency, |update| async move {
-                update_user(client, update, admin_role).await
+                update_user(client, update, admin_role, conflict, platform_wins).await
             })
             .await;
         for step in updated {
@@ -235,6 +249,15 @@ impl Applier<'_> {
                 )?;
                 counts.failed += 1;
             }
+            Step::Review { anchor, edited } => {
+                let message = format!(
+                    "needs review: the platform's copy was edited ({}) since Onramp last wrote it; not changed (conflict = \"manual_review\")",
+                    edited.join(", ")
+                );
+                self.store
+                    .record_failure(self.run, &anchor, "review", &message, self.now_unix)?;
+                counts.review += 1;
+            }
         }
         Ok(())
     }
@@ -361,7 +384,13 @@ async fn create_user(client: &ScimClient, user: &DesiredUser, admin_role: &str) 
     }
 }
 
-async fn update_user(client: &ScimClient, update: &UserUpdate, admin_role: &str) -> Step {
+async fn update_user(
+    client: &ScimClient,
+    update: &UserUpdate,
+    admin_role: &str,
+    conflict: ConflictPolicy,
+    platform_wins: &[&str],
+) -> Step {
     let details = update
         .changes
         .iter()
@@ -377,33 +406,52 @@ async fn update_user(client: &ScimClient, update: &UserUpdate, admin_role: &str)
             // Deleted on the platform: provision it again.
             Err(e) if e.status() == Some(404) => {
                 return match create_user(client, &update.desired, admin_role).await {
-                    Step::Done { target_id, .. } => Ok(target_id),
+                    Step::Done { target_id, .. } => Ok(Ok((target_id, update.desired.clone()))),
                     Step::Failed { error, .. } => Err(error),
+                    Step::Review { edited, .. } => Ok(Err(edited)),
                 };
             }
             Err(e) => return Err(e),
         };
-        let desired = merged(&current, &update.desired, admin_role);
+        let edited = platform_edits(&current, &update.applied);
+        let wanted = match conflict {
+            ConflictPolicy::DirectoryWins => update.desired.clone(),
+            ConflictPolicy::PlatformWins => {
+                let keep: Vec<&str> = edited
+                    .iter()
+                    .copied()
+                    .filter(|a| platform_wins.contains(a))
+                    .collect();
+                keep_platform_values(&update.desired, &current, &keep)
+            }
+            ConflictPolicy::ManualReview if !edited.is_empty() => return Ok(Err(edited)),
+            ConflictPolicy::ManualReview => update.desired.clone(),
+        };
+        let desired = merged(&current, &wanted, admin_role);
         match client.update_user(&current, &desired).await {
             Err(ScimError::PreconditionFailed) => {
                 // Someone changed it meanwhile: read again and retry once.
                 let current = client.get_user(id).await?;
-                let desired = merged(&current, &update.desired, admin_role);
+                let desired = merged(&current, &wanted, admin_role);
                 client.update_user(&current, &desired).await?;
             }
             other => {
                 other?;
             }
         }
-        Ok(id.to_owned())
+        Ok(Ok((id.to_owned(), wanted)))
     }
     .await;
     match result {
-        Ok(target_id) => Step::Done {
+        Ok(Ok((target_id, wanted))) => Step::Done {
             target_id,
-            user: update.desired.clone(),
+            user: wanted,
             action: "update",
             details,
+        },
+        Ok(Err(edited)) => Step::Review {
+            anchor: update.anchor.clone(),
+            edited,
         },
         Err(error) => Step::Failed {
             anchor: update.anchor.clone(),

@@ -58,6 +58,8 @@ pub struct UserUpdate {
     pub changes: Vec<Change>,
     /// The user as it will be.
     pub desired: DesiredUser,
+    /// The user as Onramp last wrote it (to tell the platform's own edits apart).
+    pub applied: DesiredUser,
 }
 
 /// What happens to a user who left the scope.
@@ -223,6 +225,7 @@ pub fn plan(
                         target_id: known.target_id.clone(),
                         changes,
                         desired: want,
+                        applied: known.applied.clone(),
                     });
                 }
             }

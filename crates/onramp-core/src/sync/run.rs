@@ -307,15 +307,32 @@ pub async fn run_sync(
         concurrency: target.concurrency as usize,
         user_ids,
         now_unix,
+        conflict: profile.sync.conflict,
+        platform_wins: &profile.sync.platform_wins_attributes,
     };
     let applied = applier.apply(&plan).await?;
-    let status = if applied.failed == 0 {
+    let status = if applied.failed == 0 && applied.review == 0 {
         RunStatus::Ok
     } else {
         RunStatus::Partial
     };
-    let message = (applied.failed > 0)
-        .then(|| format!("{} changes failed; see the run's results", applied.failed));
+    let mut problems = Vec::new();
+    if applied.failed > 0 {
+        problems.push(format!("{} changes failed", applied.failed));
+    }
+    if applied.review > 0 {
+        problems.push(format!(
+            "{} users edited on the platform need review",
+            applied.review
+        ));
+    }
+    let message = (!problems.is_empty()).then(|| {
+        format!(
+            "{}; see onramp history --run {}",
+            problems.join("; "),
+            run.0
+        )
+    });
     store.finish_run(
         run,
         status,

@@ -12,6 +12,94 @@ use serde_json::{Value, json};
 use super::model::DesiredUser;
 use crate::scim::{EnterpriseUser, MultiValue, Name, ScimUser};
 
+/// The attributes of `current` (the platform's copy) that differ from what
+/// Onramp last wrote (`applied`): the platform's own edits since.
+pub fn platform_edits(current: &ScimUser, applied: &DesiredUser) -> Vec<&'static str> {
+    let values = platform_values(current);
+    let mut edited = Vec::new();
+    let same = |a: &Option<String>, b: &Option<String>| {
+        a.as_deref().unwrap_or("") == b.as_deref().unwrap_or("")
+    };
+    if !values.user_name.eq_ignore_ascii_case(&applied.user_name) {
+        edited.push("userName");
+    }
+    if !values.email.eq_ignore_ascii_case(&applied.email) {
+        edited.push("email");
+    }
+    if !same(&values.given_name, &applied.given_name) {
+        edited.push("givenName");
+    }
+    if !same(&values.family_name, &applied.family_name) {
+        edited.push("familyName");
+    }
+    if !same(&values.display_name, &applied.display_name) {
+        edited.push("displayName");
+    }
+    if !same(&values.phone, &applied.phone) {
+        edited.push("phone");
+    }
+    if !same(&values.department, &applied.department) {
+        edited.push("department");
+    }
+    if values.active != applied.active {
+        edited.push("active");
+    }
+    edited
+}
+
+/// `desired` with the platform's values of `attributes` (names as in
+/// [`crate::profile::SYNCED_ATTRIBUTES`]) taken from `current`.
+pub fn keep_platform_values(
+    desired: &DesiredUser,
+    current: &ScimUser,
+    attributes: &[&str],
+) -> DesiredUser {
+    let values = platform_values(current);
+    let mut out = desired.clone();
+    for a in attributes {
+        match *a {
+            "userName" => out.user_name = values.user_name.clone(),
+            "email" => out.email = values.email.clone(),
+            "givenName" => out.given_name = values.given_name.clone(),
+            "familyName" => out.family_name = values.family_name.clone(),
+            "displayName" => out.display_name = values.display_name.clone(),
+            "phone" => out.phone = values.phone.clone(),
+            "department" => out.department = values.department.clone(),
+            "active" => out.active = values.active,
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The platform's copy in the desired-state vocabulary.
+fn platform_values(current: &ScimUser) -> DesiredUser {
+    let name = current.name.clone().unwrap_or_default();
+    let email = current
+        .emails
+        .iter()
+        .find(|e| e.primary == Some(true))
+        .or_else(|| current.emails.first())
+        .map(|e| e.value.clone())
+        .unwrap_or_default();
+    DesiredUser {
+        anchor: current.external_id.clone().unwrap_or_default(),
+        user_name: current.user_name.clone(),
+        email,
+        given_name: name.given_name,
+        family_name: name.family_name,
+        display_name: current.display_name.clone(),
+        phone: current.phone_numbers.first().map(|p| p.value.clone()),
+        department: current
+            .enterprise
+            .as_ref()
+            .and_then(|e| e.department.clone()),
+        active: current.active.unwrap_or(true),
+        admin: false,
+        tags: Vec::new(),
+    }
+}
+
 /// The SCIM User for a desired user, for creation.
 pub fn to_scim_user(user: &DesiredUser, admin_role: &str) -> ScimUser {
     let mut scim = ScimUser::default();
@@ -124,6 +212,22 @@ mod tests {
         assert_eq!(v["roles"][0]["value"], "admin");
         assert_eq!(v["entitlements"][0]["value"], "VPN Users");
         assert_eq!(v["active"], true);
+    }
+
+    #[test]
+    fn platform_edits_and_keeping_them() {
+        let applied = user(false);
+        let mut current = to_scim_user(&applied, "admin");
+        assert!(platform_edits(&current, &applied).is_empty());
+        current.display_name = Some("Ann (Sales)".into());
+        current.phone_numbers.clear();
+        assert_eq!(platform_edits(&current, &applied), ["displayName", "phone"]);
+        let mut desired = user(false);
+        desired.display_name = Some("Ann Archer".into());
+        desired.department = Some("Finance".into());
+        let kept = keep_platform_values(&desired, &current, &["displayName"]);
+        assert_eq!(kept.display_name.as_deref(), Some("Ann (Sales)"));
+        assert_eq!(kept.department.as_deref(), Some("Finance"));
     }
 
     #[test]
