@@ -22,6 +22,7 @@ mod cli_foundation;
 mod scim_client;
 mod servers;
 mod sync_e2e;
+mod sync_export;
 mod sync_source;
 
 fn main() -> ExitCode {
@@ -34,6 +35,7 @@ fn main() -> ExitCode {
     trials.extend(cli_foundation::trials(&fx));
     trials.extend(cli_directory::trials(&fx));
     trials.extend(sync_e2e::trials(&fx));
+    trials.extend(sync_export::trials(&fx));
     trials.extend(sync_source::trials(&fx));
 
     let conclusion = libtest_mimic::run(&args, trials);

@@ -87,6 +87,9 @@ fn print_summary(p: &Profile) {
     if let Some(t) = &p.target {
         println!("  target:    {}", t.url);
     }
+    if let Some(e) = &p.export {
+        println!("  export to: {}", e.folder.display());
+    }
     if p.kind.is_directory() {
         println!(
             "  schedule:  {}",

@@ -19,6 +19,21 @@ struct TargetCheckOutput<'a> {
 /// `target check`
 pub fn check(ctx: &Context, profile: &str, now_unix: i64) -> Result<Exit, Failure> {
     let profile = ctx.profiles.load(profile)?;
+    if let Some(export) = &profile.export {
+        let message = format!(
+            "profile '{}' exports to {}; there is no platform to check",
+            profile.name,
+            export.folder.display()
+        );
+        if ctx.json {
+            print_json(
+                &serde_json::json!({ "profile": profile.name, "export": export.folder, "message": message }),
+            );
+        } else {
+            println!("{message}");
+        }
+        return Ok(Exit::Ok);
+    }
     let Some(target) = &profile.target else {
         return Err(Failure::new(
             ErrorCode::ProfileInvalid,

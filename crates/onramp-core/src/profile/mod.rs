@@ -30,7 +30,7 @@ pub use rules::{
     Schedule, SyncRules,
 };
 pub use store::{ProfileEntry, ProfileStore};
-pub use target::{Target, TargetAuth};
+pub use target::{ExportTarget, Target, TargetAuth};
 pub use template::template;
 
 use std::path::PathBuf;
@@ -54,8 +54,13 @@ pub struct Profile {
     pub sync: SyncRules,
     /// When to sync.
     pub schedule: Schedule,
-    /// The platform to provision into, if this integration syncs.
+    /// The platform to provision into over SCIM (`[target]` with
+    /// `kind = "scim"`, the default). At most one of `target` and `export`
+    /// is set.
     pub target: Option<Target>,
+    /// The folder to export runs into instead (`[target]` with
+    /// `kind = "export"`): nothing is sent to the platform.
+    pub export: Option<ExportTarget>,
 }
 
 /// Checks that a profile name is usable as a file name on every OS.

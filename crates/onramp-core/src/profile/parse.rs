@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::connection::parse_connection;
-use super::target::RawTarget;
+use super::target::{ParsedTarget, RawTarget};
 use super::validate::{Issue, non_empty};
 use super::{IntegrationKind, Profile, ProfileError, Schedule, SyncRules};
 
@@ -64,6 +64,11 @@ pub fn parse_profile(name: &str, path: &Path, text: &str) -> Result<Profile, Pro
         Some(t) => Some(t.into_target().map_err(invalid)?),
         None => None,
     };
+    let (target, export) = match target {
+        Some(ParsedTarget::Scim(t)) => (Some(*t), None),
+        Some(ParsedTarget::Export(e)) => (None, Some(e)),
+        None => (None, None),
+    };
     if let Some(d) = &raw.display_name {
         non_empty(d, "display_name").map_err(invalid)?;
     }
@@ -76,6 +81,7 @@ pub fn parse_profile(name: &str, path: &Path, text: &str) -> Result<Profile, Pro
         sync: raw.sync,
         schedule: raw.schedule,
         target,
+        export,
     })
 }
 
@@ -207,6 +213,93 @@ token_secret = "platform-token"
         assert_eq!(p.schedule.interval_minutes, 15);
         assert_eq!(p.sync.max_tag_length, 29);
         assert!(matches!(p.target.unwrap().auth, TargetAuth::Bearer { .. }));
+        assert_eq!(p.export, None);
+        // `kind = "scim"` written out is the same as the default.
+        let explicit = parse(&AD.replace("[target]\n", "[target]\nkind = \"scim\"\n")).unwrap();
+        assert!(explicit.target.is_some() && explicit.export.is_none());
+    }
+
+    /// AD with an export target instead of the SCIM one.
+    fn ad_export(target_body: &str) -> String {
+        let head = AD.split("[target]").next().unwrap();
+        format!("{head}[target]\nkind = \"export\"\n{target_body}")
+    }
+
+    #[test]
+    fn export_target_parses() {
+        let p = parse(&ad_export("folder = \"/srv/onramp/exports\"\n")).unwrap();
+        assert_eq!(p.target, None);
+        assert_eq!(
+            p.export.unwrap().folder,
+            std::path::PathBuf::from("/srv/onramp/exports")
+        );
+    }
+
+    #[test]
+    fn export_target_needs_an_absolute_folder() {
+        let (key, message, _) = invalid(&ad_export(""));
+        assert_eq!(key, "target.folder");
+        assert!(
+            message.contains("missing") && message.contains("kind = \"export\""),
+            "{message}"
+        );
+        let (key, message, line) = invalid(&ad_export("folder = \"exports\"\n"));
+        assert_eq!(key, "target.folder");
+        assert!(message.contains("absolute"), "{message}");
+        assert_eq!(line, Some(16));
+        assert_eq!(invalid(&ad_export("folder = \"\"\n")).0, "target.folder");
+    }
+
+    #[test]
+    fn export_target_refuses_every_scim_key() {
+        let keys = [
+            ("url", "\"https://platform.example.com/scim/v2\""),
+            ("auth", "\"bearer\""),
+            ("token_secret", "\"platform-token\""),
+            ("token_url", "\"https://platform.example.com/oauth/token\""),
+            ("client_id", "\"c\""),
+            ("client_credential_secret", "\"s\""),
+            ("scope", "\"scim\""),
+            ("ca_file", "\"/etc/ca.pem\""),
+            ("admin_role", "\"admin\""),
+            ("concurrency", "4"),
+        ];
+        for (k, v) in keys {
+            let text = ad_export(&format!("folder = \"/srv/x\"\n{k} = {v}\n"));
+            let (key, message, line) = invalid(&text);
+            assert_eq!(key, format!("target.{k}"));
+            assert!(
+                message.contains("not used with kind = \"export\""),
+                "{k}: {message}"
+            );
+            assert_eq!(line, Some(17), "{k}");
+        }
+    }
+
+    #[test]
+    fn scim_target_refuses_folder_and_needs_url_and_auth() {
+        let (key, message, _) =
+            invalid(&AD.replace("[target]\n", "[target]\nfolder = \"/srv/x\"\n"));
+        assert_eq!(key, "target.folder");
+        assert!(
+            message.contains("not used with kind = \"scim\""),
+            "{message}"
+        );
+        let (key, message, _) =
+            invalid(&AD.replace("url = \"https://platform.example.com/scim/v2\"\n", ""));
+        assert_eq!(key, "target.url");
+        assert!(message.contains("missing"), "{message}");
+        let (key, _, _) = invalid(&AD.replace("auth = \"bearer\"\n", ""));
+        assert_eq!(key, "target.auth");
+    }
+
+    #[test]
+    fn unknown_target_kind_is_named() {
+        let (key, message, line) =
+            invalid(&AD.replace("[target]\n", "[target]\nkind = \"sftp\"\n"));
+        assert_eq!(key, "target.kind");
+        assert!(message.contains("`scim` or `export`"), "{message}");
+        assert_eq!(line, Some(15));
     }
 
     #[test]

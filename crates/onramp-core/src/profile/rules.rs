@@ -120,6 +120,13 @@ pub struct SyncRules {
     /// With `conflict = "platform_wins"`: the attributes whose platform edits are kept.
     #[serde(default)]
     pub platform_wins_attributes: Vec<String>,
+    /// Hours between full reads; runs in between read only the changes.
+    #[serde(default = "default_full_read_hours")]
+    pub full_read_hours: u32,
+}
+
+fn default_full_read_hours() -> u32 {
+    24
 }
 
 fn default_max_tag_length() -> u32 {
@@ -141,6 +148,7 @@ impl Default for SyncRules {
             max_tag_length: default_max_tag_length(),
             conflict: ConflictPolicy::default(),
             platform_wins_attributes: Vec::new(),
+            full_read_hours: default_full_read_hours(),
         }
     }
 }
@@ -192,6 +200,7 @@ impl SyncRules {
             }
             _ => {}
         }
+        in_range(self.full_read_hours, 1, 168, "sync.full_read_hours")?;
         in_range(self.max_tag_length, 1, 1024, "sync.max_tag_length")
     }
 }
@@ -241,7 +250,10 @@ mod tests {
             conflict: ConflictPolicy::PlatformWins,
             ..SyncRules::default()
         };
-        assert_eq!(r.validate().unwrap_err().key, "sync.platform_wins_attributes");
+        assert_eq!(
+            r.validate().unwrap_err().key,
+            "sync.platform_wins_attributes"
+        );
         r.platform_wins_attributes = vec!["displayName".into(), "title".into()];
         let e = r.validate().unwrap_err();
         assert_eq!(e.key, "sync.platform_wins_attributes[1]");

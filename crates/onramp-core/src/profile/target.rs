@@ -1,4 +1,7 @@
-//! The `[target]` table: the customer's platform, reached over SCIM 2.0.
+//! The `[target]` table: where a sync run writes. `kind = "scim"` (the
+//! default) is the customer's platform, reached over SCIM 2.0;
+//! `kind = "export"` writes the plan and the desired state as JSON and CSV
+//! into a folder instead, for pilots and audits.
 
 use std::path::PathBuf;
 
@@ -30,7 +33,7 @@ pub enum TargetAuth {
     },
 }
 
-/// The validated target.
+/// The validated SCIM target (`kind = "scim"`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Target {
     /// The SCIM base URL (the folder holding `/Users`, `/Groups`, …).
@@ -45,6 +48,32 @@ pub struct Target {
     pub concurrency: u32,
 }
 
+/// The validated export target (`kind = "export"`): each run writes its plan
+/// and the desired state as files under `folder`, and nothing is sent to the
+/// platform.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExportTarget {
+    /// The folder the runs are written under (absolute).
+    pub folder: PathBuf,
+}
+
+/// What a `[target]` table parsed into: exactly one of the two kinds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ParsedTarget {
+    /// `kind = "scim"`.
+    Scim(Box<Target>),
+    /// `kind = "export"`.
+    Export(ExportTarget),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum TargetKind {
+    #[default]
+    Scim,
+    Export,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 enum AuthMethod {
@@ -53,11 +82,15 @@ enum AuthMethod {
 }
 
 /// The table as written; flat so that each key's error names it exactly.
+/// `url` and `auth` are optional here only because `kind = "export"` has
+/// neither; `kind = "scim"` requires them below.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct RawTarget {
-    url: Url,
-    auth: AuthMethod,
+    #[serde(default)]
+    kind: TargetKind,
+    url: Option<Url>,
+    auth: Option<AuthMethod>,
     token_secret: Option<SecretName>,
     token_url: Option<Url>,
     client_id: Option<String>,
@@ -66,44 +99,90 @@ pub(crate) struct RawTarget {
     ca_file: Option<PathBuf>,
     admin_role: Option<String>,
     concurrency: Option<u32>,
+    folder: Option<PathBuf>,
 }
 
-fn required<T>(value: Option<T>, key: &str, method: &str) -> Result<T, Issue> {
-    value.ok_or_else(|| Issue::new(key, format!("missing; required with auth = \"{method}\"")))
+fn required<T>(value: Option<T>, key: &str, setting: &str) -> Result<T, Issue> {
+    value.ok_or_else(|| Issue::new(key, format!("missing; required with {setting}")))
 }
 
-fn forbidden<T>(value: &Option<T>, key: &str, method: &str) -> Result<(), Issue> {
+fn forbidden<T>(value: &Option<T>, key: &str, setting: &str) -> Result<(), Issue> {
     match value {
         Some(_) => Err(Issue::new(
             key,
-            format!("not used with auth = \"{method}\"; remove it"),
+            format!("not used with {setting}; remove it"),
         )),
         None => Ok(()),
     }
 }
 
+const BEARER: &str = "auth = \"bearer\"";
+const OAUTH2: &str = "auth = \"oauth2\"";
+const SCIM: &str = "kind = \"scim\"";
+const EXPORT: &str = "kind = \"export\"";
+
 impl RawTarget {
-    pub(crate) fn into_target(self) -> Result<Target, Issue> {
-        api_url(&self.url, "target.url")?;
-        let auth = match self.auth {
+    pub(crate) fn into_target(self) -> Result<ParsedTarget, Issue> {
+        match self.kind {
+            TargetKind::Scim => self.into_scim().map(|t| ParsedTarget::Scim(Box::new(t))),
+            TargetKind::Export => self.into_export().map(ParsedTarget::Export),
+        }
+    }
+
+    fn into_export(self) -> Result<ExportTarget, Issue> {
+        // Every SCIM key, in the order the docs list them, so a profile
+        // switched from scim to export names the first leftover key.
+        forbidden(&self.url, "target.url", EXPORT)?;
+        forbidden(&self.auth, "target.auth", EXPORT)?;
+        forbidden(&self.token_secret, "target.token_secret", EXPORT)?;
+        forbidden(&self.token_url, "target.token_url", EXPORT)?;
+        forbidden(&self.client_id, "target.client_id", EXPORT)?;
+        forbidden(
+            &self.client_credential_secret,
+            "target.client_credential_secret",
+            EXPORT,
+        )?;
+        forbidden(&self.scope, "target.scope", EXPORT)?;
+        forbidden(&self.ca_file, "target.ca_file", EXPORT)?;
+        forbidden(&self.admin_role, "target.admin_role", EXPORT)?;
+        forbidden(&self.concurrency, "target.concurrency", EXPORT)?;
+        let folder = required(self.folder, "target.folder", EXPORT)?;
+        non_empty(&folder.to_string_lossy(), "target.folder")?;
+        // Runs start from the tray, the service and the CLI, each with its own
+        // working directory: a relative folder would land somewhere different
+        // each time.
+        if !folder.is_absolute() {
+            return Err(Issue::new(
+                "target.folder",
+                format!("expected an absolute path, found '{}'", folder.display()),
+            ));
+        }
+        Ok(ExportTarget { folder })
+    }
+
+    fn into_scim(self) -> Result<Target, Issue> {
+        forbidden(&self.folder, "target.folder", SCIM)?;
+        let url = required(self.url, "target.url", SCIM)?;
+        api_url(&url, "target.url")?;
+        let auth = match required(self.auth, "target.auth", SCIM)? {
             AuthMethod::Bearer => {
-                forbidden(&self.token_url, "target.token_url", "bearer")?;
-                forbidden(&self.client_id, "target.client_id", "bearer")?;
+                forbidden(&self.token_url, "target.token_url", BEARER)?;
+                forbidden(&self.client_id, "target.client_id", BEARER)?;
                 forbidden(
                     &self.client_credential_secret,
                     "target.client_credential_secret",
-                    "bearer",
+                    BEARER,
                 )?;
-                forbidden(&self.scope, "target.scope", "bearer")?;
+                forbidden(&self.scope, "target.scope", BEARER)?;
                 TargetAuth::Bearer {
-                    token_secret: required(self.token_secret, "target.token_secret", "bearer")?,
+                    token_secret: required(self.token_secret, "target.token_secret", BEARER)?,
                 }
             }
             AuthMethod::Oauth2 => {
-                forbidden(&self.token_secret, "target.token_secret", "oauth2")?;
-                let token_url = required(self.token_url, "target.token_url", "oauth2")?;
+                forbidden(&self.token_secret, "target.token_secret", OAUTH2)?;
+                let token_url = required(self.token_url, "target.token_url", OAUTH2)?;
                 api_url(&token_url, "target.token_url")?;
-                let client_id = required(self.client_id, "target.client_id", "oauth2")?;
+                let client_id = required(self.client_id, "target.client_id", OAUTH2)?;
                 non_empty(&client_id, "target.client_id")?;
                 TargetAuth::Oauth2 {
                     token_url,
@@ -111,7 +190,7 @@ impl RawTarget {
                     client_credential_secret: required(
                         self.client_credential_secret,
                         "target.client_credential_secret",
-                        "oauth2",
+                        OAUTH2,
                     )?,
                     scope: self.scope,
                 }
@@ -122,7 +201,7 @@ impl RawTarget {
         let concurrency = self.concurrency.unwrap_or(4);
         super::validate::in_range(concurrency, 1, 32, "target.concurrency")?;
         Ok(Target {
-            url: self.url,
+            url,
             auth,
             ca_file: self.ca_file,
             admin_role,

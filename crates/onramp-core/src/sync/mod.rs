@@ -9,6 +9,7 @@
 //! log in SQLite.
 
 pub mod apply;
+pub mod export;
 pub mod guard;
 pub mod map;
 pub mod model;

@@ -12,10 +12,11 @@ use std::time::Duration;
 use serde::Serialize;
 
 use super::apply::{Applier, ApplyCounts};
+use super::export::{ExportSummary, export_run};
 use super::guard::{GuardDecision, check};
 use super::map::desired_state;
 use super::plan::{KnownGroup, KnownUser, Plan, plan};
-use super::source::{ReadReport, read_directory};
+use super::source::{ReadKind, ReadReport, SyncReadError, read_for_sync};
 use super::store::{AppliedState, RunId, RunMode, RunStatus, RunSummary, StateStore, StoreError};
 use crate::directory::{DirectoryError, DirectoryTarget};
 use crate::error::{ErrorCode, ErrorReport, ToReport};
@@ -63,6 +64,11 @@ pub struct SyncReport {
     pub message: Option<String>,
     /// What the read saw.
     pub read: Option<ReadReport>,
+    /// Whether the read was full or a delta, and why.
+    pub read_kind: Option<ReadKind>,
+    /// With `[target] kind = "export"`: where the run was written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub export: Option<ExportSummary>,
     /// The plan (what a preview shows; what an apply run did or tried).
     pub plan: Plan,
     /// Counts of what was applied.
@@ -147,10 +153,9 @@ pub async fn run_sync(
             profile.kind.label()
         )));
     }
-    let target = profile
-        .target
-        .clone()
-        .ok_or_else(|| SyncError::NoTarget(profile.name.clone()))?;
+    if profile.target.is_none() && profile.export.is_none() {
+        return Err(SyncError::NoTarget(profile.name.clone()));
+    }
     let directory = DirectoryTarget::from_profile(profile)?;
     let mode = if preview {
         RunMode::Preview
@@ -172,14 +177,26 @@ pub async fn run_sync(
                 status: RunStatus::Failed,
                 message: Some(message),
                 read,
+                read_kind: None,
                 plan,
                 applied: ApplyCounts::default(),
+                export: None,
             })
         };
 
-    let (snapshot, read) = match read_directory(&directory, secrets).await {
+    let (snapshot, read, read_kind) = match read_for_sync(
+        &directory,
+        secrets,
+        store,
+        &profile.name,
+        profile.sync.full_read_hours,
+        now_unix,
+    )
+    .await
+    {
         Ok(r) => r,
-        Err(e) => {
+        Err(SyncReadError::Store(e)) => return Err(e.into()),
+        Err(SyncReadError::Source(e)) => {
             return fail(
                 format!("reading the directory failed: {e}"),
                 Plan::default(),
@@ -187,6 +204,7 @@ pub async fn run_sync(
             );
         }
     };
+    tracing::info!(profile = %profile.name, read = ?read_kind, "directory read");
     let team = profile
         .sync
         .team
@@ -216,8 +234,10 @@ pub async fn run_sync(
             status: RunStatus::Preview,
             message: None,
             read: Some(read),
+            read_kind: Some(read_kind.clone()),
             plan,
             applied: ApplyCounts::default(),
+            export: None,
         });
     }
 
@@ -250,13 +270,49 @@ pub async fn run_sync(
                         run.0
                     )),
                     read: Some(read),
+                    read_kind: Some(read_kind.clone()),
                     plan,
                     applied: ApplyCounts::default(),
+                    export: None,
                 });
             }
         }
     }
 
+    if let Some(export) = &profile.export {
+        // An export run records no applied state, so every export's plan is
+        // relative to what is really on the platform.
+        let written = match export_run(
+            &export.folder,
+            &profile.name,
+            run.0,
+            &plan,
+            &desired,
+            now_unix,
+        ) {
+            Ok(w) => w,
+            Err(e) => return fail(format!("exporting the run failed: {e}"), plan, Some(read)),
+        };
+        let note = format!("exported to {}", written.dir.display());
+        let summary = RunSummary {
+            skipped: plan.skipped.len() as u32,
+            ..RunSummary::default()
+        };
+        store.finish_run(run, RunStatus::Ok, &summary, Some(&note), now_unix)?;
+        return Ok(SyncReport {
+            run,
+            status: RunStatus::Ok,
+            message: Some(note),
+            read: Some(read),
+            read_kind: Some(read_kind),
+            plan,
+            applied: ApplyCounts::default(),
+            export: Some(written),
+        });
+    }
+    let Some(target) = profile.target.clone() else {
+        return Err(SyncError::NoTarget(profile.name.clone()));
+    };
     let http = match http_client(target.ca_file.as_deref(), Duration::from_secs(30)) {
         Ok(h) => h,
         Err(e) => {
@@ -345,7 +401,9 @@ pub async fn run_sync(
         status,
         message,
         read: Some(read),
+        read_kind: Some(read_kind.clone()),
         plan,
         applied,
+        export: None,
     })
 }

@@ -32,7 +32,10 @@
 //! * **Completeness**: any failed search or ranged read is an error; a
 //!   `Snapshot` is only returned whole, with `complete = true`.
 
+mod delta;
 mod entry;
+
+pub use delta::{ReadKind, SyncReadError, read_for_sync};
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -136,11 +139,24 @@ pub struct ReadReport {
     pub ignored_members: usize,
     /// The first few entries left out for having no anchor, as "DN: why".
     pub examples: Vec<String>,
+    /// LDAP: the latest modifyTimestamp seen, the next delta read's cursor.
+    pub latest_modify_timestamp: Option<String>,
 }
 
 const MAX_EXAMPLES: usize = 10;
 
 impl ReadReport {
+    fn saw_timestamp(&mut self, entry: &SearchEntry) {
+        if let Some(t) = first_text(entry, "modifyTimestamp")
+            && self
+                .latest_modify_timestamp
+                .as_deref()
+                .is_none_or(|latest| t > latest)
+        {
+            self.latest_modify_timestamp = Some(t.to_owned());
+        }
+    }
+
     fn skipped(&mut self, dn: &str, why: impl std::fmt::Display) {
         tracing::warn!("left out {dn}: {why}");
         if self.examples.len() < MAX_EXAMPLES {
@@ -220,6 +236,7 @@ fn user_attributes(ad: bool) -> &'static [&'static str] {
             "telephoneNumber",
             "department",
             "departmentNumber",
+            "modifyTimestamp",
         ]
     }
 }
@@ -240,8 +257,8 @@ fn is_excluded(excluded_ous: &[String], dn: &str) -> bool {
 
 /// The users read so far, and how to find them by DN (and uid on LDAP).
 #[derive(Default)]
-struct Users {
-    list: Vec<SourceUser>,
+pub(super) struct Users {
+    pub(super) list: Vec<SourceUser>,
     by_dn: HashMap<String, usize>,
     by_login: HashMap<String, usize>,
 }
@@ -254,6 +271,19 @@ struct PendingGroup {
 }
 
 impl Users {
+    /// Indexes a list of users (a delta read's merged view).
+    pub(super) fn from_list(list: Vec<SourceUser>, ad: bool) -> Self {
+        let mut users = Users::default();
+        for (i, u) in list.iter().enumerate() {
+            users.by_dn.insert(normalize_dn(&u.dn), i);
+            if !ad && let Some(login) = &u.login {
+                users.by_login.insert(login.to_lowercase(), i);
+            }
+        }
+        users.list = list;
+        users
+    }
+
     /// Adds one member value of `attribute` to `group`.
     fn add_member(
         &self,
@@ -293,8 +323,26 @@ pub async fn read_snapshot_with_report(
         ad,
         ..ReadReport::default()
     };
-    let users = read_users(target, session, base_dn, ad, &mut report).await?;
-    let groups = read_groups(target, session, base_dn, ad, &users, &mut report).await?;
+    let users = read_users(
+        target,
+        session,
+        base_dn,
+        ad,
+        &target.users_filter(ad),
+        &mut report,
+    )
+    .await?;
+    let groups = read_groups(
+        target,
+        session,
+        base_dn,
+        ad,
+        &target.groups_filter(ad),
+        &users,
+        &HashMap::new(),
+        &mut report,
+    )
+    .await?;
     tracing::info!(
         base_dn,
         users = users.list.len(),
@@ -316,11 +364,12 @@ pub async fn read_snapshot_with_report(
     ))
 }
 
-async fn read_users(
+pub(super) async fn read_users(
     target: &DirectoryTarget,
     session: &mut Session,
     base_dn: &str,
     ad: bool,
+    filter: &str,
     report: &mut ReadReport,
 ) -> Result<Users, SourceError> {
     let mut users = Users::default();
@@ -329,13 +378,14 @@ async fn read_users(
     paged_search(
         &mut session.ldap,
         base_dn,
-        &target.users_filter(ad),
+        filter,
         user_attributes(ad),
         |e: SearchEntry| {
             if failed.is_some() {
                 return;
             }
             report.users_read += 1;
+            report.saw_timestamp(&e);
             if is_excluded(&target.excluded_ous, &e.dn) {
                 report.users_excluded += 1;
                 return;
@@ -408,16 +458,25 @@ async fn read_users(
     Ok(users)
 }
 
-async fn read_groups(
+/// Reads the groups matching `filter`; member DNs are resolved against
+/// `users` and the groups of this read, then `known_groups` (normalised DN →
+/// anchor, for a delta read whose unchanged groups are not read again).
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn read_groups(
     target: &DirectoryTarget,
     session: &mut Session,
     base_dn: &str,
     ad: bool,
+    filter: &str,
     users: &Users,
+    known_groups: &HashMap<String, String>,
     report: &mut ReadReport,
 ) -> Result<Vec<SourceGroup>, SourceError> {
     let member_attrs = member_attributes(ad);
     let mut attrs = vec![anchor_attribute(ad), "cn"];
+    if !ad {
+        attrs.push("modifyTimestamp");
+    }
     attrs.extend_from_slice(member_attrs);
     let mut pending: Vec<PendingGroup> = Vec::new();
     let mut by_dn: HashMap<String, usize> = HashMap::new();
@@ -428,10 +487,11 @@ async fn read_groups(
     paged_search(
         &mut session.ldap,
         base_dn,
-        &target.groups_filter(ad),
+        filter,
         &attrs,
         |e: SearchEntry| {
             report.groups_read += 1;
+            report.saw_timestamp(&e);
             let anchor = match anchor(&e, ad) {
                 Ok(a) => a,
                 Err(problem) => {
@@ -519,7 +579,12 @@ async fn read_groups(
                     Some(&i) => {
                         g.group.member_groups.insert(anchors[i].clone());
                     }
-                    None => report.ignored_members += 1,
+                    None => match known_groups.get(&dn) {
+                        Some(anchor) => {
+                            g.group.member_groups.insert(anchor.clone());
+                        }
+                        None => report.ignored_members += 1,
+                    },
                 }
             }
             g.group

@@ -83,6 +83,7 @@ mod holds;
 mod objects;
 mod runs;
 mod schema;
+mod source;
 #[cfg(test)]
 mod testing;
 

@@ -84,6 +84,16 @@ pub(super) const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (profile, key)
     ) WITHOUT ROWID;
     ",
+    // 2: the source mirror that delta reads are merged into.
+    "
+    CREATE TABLE source_objects (
+        profile        TEXT    NOT NULL,
+        anchor         TEXT    NOT NULL,
+        kind           TEXT    NOT NULL CHECK (kind IN ('user', 'group')),
+        json           TEXT    NOT NULL,
+        PRIMARY KEY (profile, anchor)
+    ) WITHOUT ROWID;
+    ",
 ];
 
 /// The schema version this build writes.

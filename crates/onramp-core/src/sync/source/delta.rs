@@ -1,0 +1,399 @@
+//! Delta reads: only what changed since the last read, merged into the
+//! source mirror of the state store.
+//!
+//! * **Active Directory / Samba**: the cursor is the DC's `dsServiceName`,
+//!   its `invocationId` and the `highestCommittedUSN` read at the start of the
+//!   previous read. The next read asks for `uSNChanged >= USN+1` under the
+//!   base DN: changed users and groups in scope; then every changed object's
+//!   anchor in the whole naming context (one that changed but no longer
+//!   matches the filters, sits in an excluded OU or was moved out of the base
+//!   DN has left the scope); and, with the Show Deleted control, the
+//!   tombstones (deletions). USNs are per DC: a
+//!   different DC or a changed invocationId (a restored DC) means a full read.
+//! * **OpenLDAP**: the cursor is the latest `modifyTimestamp` seen; the next
+//!   read asks for `modifyTimestamp >=` it (inclusive, so changes within the
+//!   same second are read again rather than missed). OpenLDAP keeps no
+//!   tombstones, so deletions are found by the periodic full read.
+//! * **Full reads** replace the mirror: on the first run, when the base DN,
+//!   filters or exclusions changed, when the cursor does not fit the server,
+//!   and every `full_read_hours` (default 24) to catch what a delta cannot
+//!   see (OpenLDAP deletions, changes a server did not stamp).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use ldap3::controls::RawControl;
+use ldap3::{Scope, SearchEntry};
+use serde::{Deserialize, Serialize};
+
+use super::entry::{anchor, normalize_dn};
+use super::{ReadReport, SourceError, Users, read_groups, read_snapshot_with_report, read_users};
+use crate::directory::{DirectoryError, DirectoryTarget, open_bound};
+use crate::ldap::guid::object_guid_to_string;
+use crate::ldap::rootdse::RootDse;
+use crate::ldap::search::{paged_search, read_entry};
+use crate::ldap::session::Session;
+use crate::secret::SecretStore;
+use crate::sync::model::Snapshot;
+use crate::sync::store::{StateStore, StoreError};
+use crate::tls::client_config;
+
+/// LDAP_SERVER_SHOW_DELETED_OID.
+const SHOW_DELETED_OID: &str = "1.2.840.113556.1.4.417";
+/// The cursor's key in the state store.
+const CURSOR_KEY: &str = "source";
+
+/// How the snapshot was obtained.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ReadKind {
+    /// Every entry was read.
+    Full {
+        /// Why not a delta.
+        reason: String,
+    },
+    /// Only changes since the cursor were read.
+    Delta {
+        /// Users changed or added.
+        changed_users: usize,
+        /// Groups changed or added.
+        changed_groups: usize,
+        /// Objects deleted or out of scope.
+        removed: usize,
+    },
+}
+
+/// A read for a sync run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SyncReadError {
+    /// The directory could not be read.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The mirror or the cursor could not be read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Cursor {
+    /// Base DN, filters and exclusions the mirror was read with.
+    scope: String,
+    ad: bool,
+    dc: Option<String>,
+    invocation_id: Option<String>,
+    usn: Option<u64>,
+    modify_timestamp: Option<String>,
+    full_read_unix: i64,
+}
+
+/// Where this DC stands now (AD): its identity and highest USN.
+struct DcState {
+    dc: Option<String>,
+    invocation_id: Option<String>,
+    usn: Option<u64>,
+}
+
+fn scope_key(target: &DirectoryTarget, base: &str, ad: bool) -> String {
+    format!(
+        "{base}|{}|{}|{}",
+        target.users_filter(ad),
+        target.groups_filter(ad),
+        target.excluded_ous.join(";")
+    )
+}
+
+async fn dc_state(session: &mut Session, dse: &RootDse) -> DcState {
+    let mut invocation_id = None;
+    if let Some(service) = &dse.ds_service_name
+        && let Ok(Some(entry)) = read_entry(&mut session.ldap, service, &["invocationId"]).await
+    {
+        invocation_id = entry
+            .bin_attrs
+            .get("invocationId")
+            .and_then(|v| v.first())
+            .and_then(|b| object_guid_to_string(b))
+            .or_else(|| {
+                entry
+                    .attrs
+                    .get("invocationId")
+                    .and_then(|v| v.first())
+                    .cloned()
+            });
+    }
+    DcState {
+        dc: dse.ds_service_name.clone(),
+        invocation_id,
+        usn: dse.highest_committed_usn,
+    }
+}
+
+/// Reads the directory for a sync run of `profile`: a delta merged into the
+/// mirror when the cursor allows, else a full read that replaces it.
+pub async fn read_for_sync(
+    target: &DirectoryTarget,
+    secrets: &dyn SecretStore,
+    store: &StateStore,
+    profile: &str,
+    full_read_hours: u32,
+    now_unix: i64,
+) -> Result<(Snapshot, ReadReport, ReadKind), SyncReadError> {
+    let tls = client_config(target.connection.ca_file.as_deref())
+        .map_err(DirectoryError::from)
+        .map_err(SourceError::from)?;
+    let password = secrets
+        .get(&target.connection.bind_password_secret)
+        .map_err(DirectoryError::from)
+        .map_err(SourceError::from)?;
+    let mut session = open_bound(target, &tls, &password)
+        .await
+        .map_err(SourceError::from)?;
+    drop(password);
+    let result = read_with_session(
+        target,
+        &mut session,
+        store,
+        profile,
+        full_read_hours,
+        now_unix,
+    )
+    .await;
+    session.close().await;
+    result
+}
+
+async fn read_with_session(
+    target: &DirectoryTarget,
+    session: &mut Session,
+    store: &StateStore,
+    profile: &str,
+    full_read_hours: u32,
+    now_unix: i64,
+) -> Result<(Snapshot, ReadReport, ReadKind), SyncReadError> {
+    session.ldap.with_timeout(target.timeout);
+    let dse = RootDse::read(&mut session.ldap)
+        .await
+        .map_err(|e| SourceError::RootDse(Box::new(e)))?;
+    let base = target
+        .base_dn
+        .clone()
+        .or_else(|| dse.proposed_base_dn())
+        .ok_or(SourceError::NoBaseDn)?;
+    let ad = dse.kind().is_ad();
+    let now_dc = if ad {
+        dc_state(session, &dse).await
+    } else {
+        DcState {
+            dc: None,
+            invocation_id: None,
+            usn: None,
+        }
+    };
+    let scope = scope_key(target, &base, ad);
+    let stored: Option<Cursor> = store
+        .cursor(profile, CURSOR_KEY)?
+        .and_then(|c| serde_json::from_str(&c).ok());
+
+    let full_reason = match &stored {
+        None => Some("no earlier read".to_owned()),
+        Some(c) if c.scope != scope || c.ad != ad => {
+            Some("the base DN, filters or exclusions changed".to_owned())
+        }
+        Some(c) if now_unix - c.full_read_unix >= i64::from(full_read_hours) * 3600 => Some(
+            format!("the periodic full read (every {full_read_hours} h)"),
+        ),
+        Some(c) if ad && (c.dc != now_dc.dc || c.invocation_id != now_dc.invocation_id) => Some(
+            "another domain controller answered, or it was restored (invocationId changed)"
+                .to_owned(),
+        ),
+        Some(c) if ad && (c.usn.is_none() || now_dc.usn.is_none()) => {
+            Some("the USN is unknown".to_owned())
+        }
+        Some(c) if !ad && c.modify_timestamp.is_none() => {
+            Some("no modifyTimestamp was seen".to_owned())
+        }
+        Some(_) => None,
+    };
+
+    let stored = match (full_reason, stored) {
+        (None, Some(cursor)) => cursor,
+        (reason, _) => {
+            let reason = reason.unwrap_or_else(|| "no earlier read".to_owned());
+            let (snapshot, report) = read_snapshot_with_report(target, session, &base, ad).await?;
+            store.save_source(profile, &snapshot)?;
+            let cursor = Cursor {
+                scope,
+                ad,
+                dc: now_dc.dc,
+                invocation_id: now_dc.invocation_id,
+                usn: now_dc.usn,
+                modify_timestamp: report.latest_modify_timestamp.clone(),
+                full_read_unix: now_unix,
+            };
+            store.set_cursor(
+                profile,
+                CURSOR_KEY,
+                &serde_json::to_string(&cursor).unwrap_or_default(),
+            )?;
+            return Ok((snapshot, report, ReadKind::Full { reason }));
+        }
+    };
+
+    // The changes since the cursor.
+    let condition = if ad {
+        format!("(uSNChanged>={})", stored.usn.unwrap_or(0) + 1)
+    } else {
+        format!(
+            "(modifyTimestamp>={})",
+            stored.modify_timestamp.clone().unwrap_or_default()
+        )
+    };
+    let mut report = ReadReport {
+        base_dn: base.clone(),
+        ad,
+        ..ReadReport::default()
+    };
+    let mirror = store.load_source(profile)?;
+    let changed = read_users(
+        target,
+        session,
+        &base,
+        ad,
+        &format!("(&{}{condition})", target.users_filter(ad)),
+        &mut report,
+    )
+    .await?
+    .list;
+    let changed_anchors: BTreeSet<String> = changed.iter().map(|u| u.anchor.clone()).collect();
+    let mut users: BTreeMap<String, crate::sync::model::SourceUser> = mirror
+        .users
+        .into_iter()
+        .map(|u| (u.anchor.clone(), u))
+        .collect();
+    for u in &changed {
+        users.insert(u.anchor.clone(), u.clone());
+    }
+    let index = Users::from_list(users.values().cloned().collect(), ad);
+    let known_groups: HashMap<String, String> = mirror
+        .groups
+        .iter()
+        .map(|g| (normalize_dn(&g.dn), g.anchor.clone()))
+        .collect();
+    let changed_groups = read_groups(
+        target,
+        session,
+        &base,
+        ad,
+        &format!("(&{}{condition})", target.groups_filter(ad)),
+        &index,
+        &known_groups,
+        &mut report,
+    )
+    .await?;
+    let changed_group_anchors: BTreeSet<String> =
+        changed_groups.iter().map(|g| g.anchor.clone()).collect();
+
+    // Objects that changed but are not in scope any more (filters, excluded
+    // OUs, moved out of the base DN: so the search covers the whole naming
+    // context), and deletions.
+    let nc = dse
+        .default_naming_context
+        .clone()
+        .or_else(|| dse.proposed_base_dn())
+        .unwrap_or_else(|| base.clone());
+    let mut removed = BTreeSet::new();
+    let mut anchor_failed = None;
+    paged_search(
+        &mut session.ldap,
+        &nc,
+        &condition,
+        &[super::entry::anchor_attribute(ad)],
+        |e: SearchEntry| match anchor(&e, ad) {
+            Ok(a) if !changed_anchors.contains(&a) && !changed_group_anchors.contains(&a) => {
+                removed.insert(a);
+            }
+            Ok(_) => {}
+            Err(p) => anchor_failed = Some(p.to_string()),
+        },
+    )
+    .await
+    .map_err(|source| SourceError::Search {
+        what: "changed objects",
+        base: nc.clone(),
+        source: Box::new(source),
+    })?;
+    if let Some(p) = anchor_failed {
+        tracing::debug!("a changed object without anchor was ignored: {p}");
+    }
+    if ad {
+        let (entries, _) = session
+            .ldap
+            .with_controls(RawControl {
+                ctype: SHOW_DELETED_OID.to_owned(),
+                crit: true,
+                val: None,
+            })
+            .search(
+                &nc,
+                Scope::Subtree,
+                &format!("(&(isDeleted=TRUE){condition})"),
+                vec!["objectGUID"],
+            )
+            .await
+            .and_then(|r| r.success())
+            .map_err(|source| SourceError::Search {
+                what: "deleted objects",
+                base: nc.clone(),
+                source: Box::new(source),
+            })?;
+        for e in entries {
+            if let Ok(a) = anchor(&SearchEntry::construct(e), true) {
+                removed.insert(a);
+            }
+        }
+    }
+    // Only what the mirror holds can be removed from it.
+    removed.retain(|a| users.contains_key(a) || known_groups.values().any(|g| g == a));
+    for a in &removed {
+        users.remove(a);
+    }
+    let mut groups: BTreeMap<String, crate::sync::model::SourceGroup> = mirror
+        .groups
+        .into_iter()
+        .map(|g| (g.anchor.clone(), g))
+        .collect();
+    for a in &removed {
+        groups.remove(a);
+    }
+    for g in &changed_groups {
+        groups.insert(g.anchor.clone(), g.clone());
+    }
+    store.update_source(profile, &changed, &changed_groups, &removed)?;
+    let cursor = Cursor {
+        usn: now_dc.usn.or(stored.usn),
+        modify_timestamp: match (&report.latest_modify_timestamp, &stored.modify_timestamp) {
+            (Some(new), Some(old)) if new > old => Some(new.clone()),
+            (Some(new), None) => Some(new.clone()),
+            (_, old) => old.clone(),
+        },
+        ..stored
+    };
+    store.set_cursor(
+        profile,
+        CURSOR_KEY,
+        &serde_json::to_string(&cursor).unwrap_or_default(),
+    )?;
+    let kind = ReadKind::Delta {
+        changed_users: changed.len(),
+        changed_groups: changed_groups.len(),
+        removed: removed.len(),
+    };
+    tracing::info!(?kind, "delta read merged into the mirror");
+    Ok((
+        Snapshot {
+            users: users.into_values().collect(),
+            groups: groups.into_values().collect(),
+            complete: true,
+        },
+        report,
+        kind,
+    ))
+}
