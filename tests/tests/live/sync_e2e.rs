@@ -50,6 +50,7 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
             "sync::platform_edits_follow_the_conflict_policy",
             platform_edits_follow_the_conflict_policy,
         ),
+        trial(fx, "sync::ad_delta_reads", ad_delta_reads),
     ]
 }
 
@@ -751,4 +752,93 @@ fn platform_edits_follow_the_conflict_policy(fx: &Fixtures) -> Result<(), String
     ensure(run.code == 0 && json["status"] == "ok", || describe(&run))?;
     let u = user(&s.scim)?;
     ensure(u["displayName"] == "Ann A. Archer", || format!("{u}"))
+}
+
+fn ad_delta_reads(fx: &Fixtures) -> Result<(), String> {
+    let dc = fx.samba();
+    let s = setup(fx, "deprovision = \"deactivate\"\n")?;
+    let t = &s.tag;
+    let mut dns = Vec::new();
+    for i in 0..3 {
+        dns.push(
+            dc.add_user(
+                &s.ou,
+                &UserSpec::new(&format!("dl{i}{t}"))
+                    .name("Delta", &format!("{i}"))
+                    .mail(&format!("dl{i}{t}@{DNS_DOMAIN}")),
+            )?,
+        );
+    }
+    let (run, json) = sync_json(&s)?;
+    ensure(run.code == 0 && json["read_kind"]["kind"] == "full", || {
+        describe(&run)
+    })?;
+    // Nothing changed: a delta with nothing in it, and an empty plan.
+    let (run, json) = sync_json(&s)?;
+    ensure(
+        run.code == 0 && json["read_kind"]["kind"] == "delta",
+        || describe(&run),
+    )?;
+    ensure(
+        json["read_kind"]["changed_users"] == 0 && json["read_kind"]["removed"] == 0,
+        || describe(&run),
+    )?;
+    ensure(
+        json["plan"]["updates"].as_array().map(Vec::len) == Some(0),
+        || describe(&run),
+    )?;
+    // A rename and a deletion: read as a delta, the deletion from its tombstone.
+    dc.replace_attr(&dns[0], "displayName", &["Delta Renamed"])?;
+    dc.delete(&dns[1])?;
+    let (run, json) = sync_json(&s)?;
+    ensure(
+        run.code == 0 && json["read_kind"]["kind"] == "delta",
+        || describe(&run),
+    )?;
+    ensure(
+        json["read_kind"]["changed_users"] == 1 && json["read_kind"]["removed"] == 1,
+        || describe(&run),
+    )?;
+    ensure(
+        json["applied"]["updated"] == 1 && json["applied"]["deprovisioned"] == 1,
+        || describe(&run),
+    )?;
+    let users = s.scim.list_all("Users")?;
+    let renamed = users
+        .iter()
+        .find(|u| u["userName"] == format!("dl0{t}@{DNS_DOMAIN}"))
+        .cloned()
+        .unwrap_or_default();
+    ensure(renamed["displayName"] == "Delta Renamed", || {
+        format!("{renamed}")
+    })?;
+    let deleted = users
+        .iter()
+        .find(|u| u["userName"] == format!("dl1{t}@{DNS_DOMAIN}"))
+        .cloned()
+        .unwrap_or_default();
+    ensure(deleted["active"] == false, || format!("{deleted}"))?;
+    // A changed scope means a full read again.
+    let path = s.cli.config_dir().join("profiles/p.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    std::fs::write(
+        &path,
+        text.replace("[sync]\n", "[sync]\nuser_filter = \"(sn=*)\"\n"),
+    )
+    .map_err(|e| e.to_string())?;
+    let (run, json) = sync_json(&s)?;
+    ensure(run.code == 0 && json["read_kind"]["kind"] == "full", || {
+        describe(&run)
+    })?;
+    ensure(
+        json["read_kind"]["reason"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("changed"),
+        || describe(&run),
+    )?;
+    ensure(
+        json["plan"]["updates"].as_array().map(Vec::len) == Some(0),
+        || describe(&run),
+    )
 }
