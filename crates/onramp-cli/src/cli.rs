@@ -94,6 +94,15 @@ pub enum Command {
         #[arg(long, value_name = "RUN_ID")]
         run: Option<i64>,
     },
+    /// The audit log: every change applied to the platform, newest first.
+    Audit {
+        /// Only this profile's changes.
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// How many entries.
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+    },
     /// Approve a run the deprovisioning guard held; the next sync applies it.
     Approve {
         /// The held run's id (from `onramp sync` or `onramp history`).

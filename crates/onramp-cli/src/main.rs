@@ -67,6 +67,7 @@ fn run(ctx: &Context, command: &Command) -> Result<Exit, Failure> {
             limit,
             run,
         } => commands::sync::history(ctx, profile.as_deref(), *limit, *run),
+        Command::Audit { profile, limit } => commands::sync::audit(ctx, profile.as_deref(), *limit),
         Command::Approve { run_id } => commands::sync::approve(ctx, *run_id, unix_now()),
         Command::Discover { what, profile } => commands::directory::discover(ctx, profile, *what),
         Command::Target(t) => match t {

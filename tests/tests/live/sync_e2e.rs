@@ -280,6 +280,17 @@ fn ad_first_sync_updates_and_no_change(fx: &Fixtures) -> Result<(), String> {
                 .is_some_and(|r| !r.is_empty()),
         || describe(&run),
     )?;
+    // The audit log lists every change applied, newest first.
+    let run = s.cli.run(&["--json", "audit", "--profile", "p"]);
+    let audit = run.json();
+    ensure(
+        run.code == 0 && audit.as_array().is_some_and(|a| a.len() >= 4),
+        || describe(&run),
+    )?;
+    ensure(
+        audit[0]["action"] == "update" && audit.to_string().contains("create_group"),
+        || describe(&run),
+    )?;
     let _ = vpn;
     Ok(())
 }

@@ -193,3 +193,31 @@ pub fn approve(ctx: &Context, run_id: i64, now_unix: i64) -> Result<Exit, Failur
     }
     Ok(Exit::Ok)
 }
+
+/// `onramp audit`
+pub fn audit(ctx: &Context, profile: Option<&str>, limit: usize) -> Result<Exit, Failure> {
+    let store = open_store(ctx)?;
+    let entries = store
+        .audit(profile, limit)
+        .map_err(|e| Failure::new(ErrorCode::Io, e.to_string()))?;
+    if ctx.json {
+        print_json(&entries);
+    } else if entries.is_empty() {
+        println!("No changes applied yet.");
+    } else {
+        for e in &entries {
+            let at = time::OffsetDateTime::from_unix_timestamp(e.at)
+                .ok()
+                .and_then(|t| {
+                    t.format(&time::format_description::well_known::Rfc3339)
+                        .ok()
+                })
+                .unwrap_or_else(|| e.at.to_string());
+            println!(
+                "{at}  {}  run {}  {:<15} {}  {}",
+                e.profile, e.run.0, e.action, e.anchor, e.details
+            );
+        }
+    }
+    Ok(Exit::Ok)
+}
