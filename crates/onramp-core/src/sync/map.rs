@@ -5,9 +5,11 @@
 //! become platform groups and tags, and who is promoted to admin. Everything
 //! left out is reported with the reason, never dropped silently.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
-use super::model::{DesiredGroup, DesiredState, DesiredUser, SkippedUser, Snapshot, SourceGroup};
+use super::model::{
+    DesiredGroup, DesiredState, DesiredUser, GroupIndex, SkippedUser, Snapshot, SourceGroup,
+};
 use crate::ldap::syntax::dn_is_within;
 use crate::profile::{EmailAttribute, SyncRules};
 
@@ -71,13 +73,14 @@ pub fn desired_state(snapshot: &Snapshot, rules: &SyncRules, team: &str) -> Desi
     );
     let max_tag = rules.max_tag_length as usize;
 
+    let index = GroupIndex::new(snapshot);
     let admins: BTreeSet<String> = admin_groups
         .iter()
-        .flat_map(|g| snapshot.transitive_users(&g.anchor))
+        .flat_map(|g| index.transitive_users(&g.anchor))
         .collect();
     let memberships: Vec<(&SourceGroup, BTreeSet<String>)> = synced
         .iter()
-        .map(|g| (*g, snapshot.transitive_users(&g.anchor)))
+        .map(|g| (*g, index.transitive_users(&g.anchor)))
         .collect();
     for (g, _) in &memberships {
         let len = g.name.chars().count();
@@ -89,6 +92,19 @@ pub fn desired_state(snapshot: &Snapshot, rules: &SyncRules, team: &str) -> Desi
         }
     }
 
+    // Each user's tags, from one pass over every synced group's members
+    // (not one check per user and group).
+    let mut tags_by_user: HashMap<&str, Vec<String>> = HashMap::new();
+    for (g, members) in &memberships {
+        if g.name.chars().count() <= max_tag {
+            for m in members {
+                tags_by_user
+                    .entry(m.as_str())
+                    .or_default()
+                    .push(g.name.clone());
+            }
+        }
+    }
     for user in &snapshot.users {
         let email = match rules.email_attribute {
             EmailAttribute::Mail => non_empty(&user.mail),
@@ -121,13 +137,9 @@ pub fn desired_state(snapshot: &Snapshot, rules: &SyncRules, team: &str) -> Desi
             continue;
         }
         let email = email.unwrap_or_default();
-        let mut tags: Vec<String> = memberships
-            .iter()
-            .filter(|(g, members)| {
-                members.contains(&user.anchor) && g.name.chars().count() <= max_tag
-            })
-            .map(|(g, _)| g.name.clone())
-            .collect();
+        let mut tags: Vec<String> = tags_by_user
+            .remove(user.anchor.as_str())
+            .unwrap_or_default();
         tags.sort();
         tags.dedup();
         state.users.insert(

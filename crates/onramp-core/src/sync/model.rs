@@ -66,8 +66,30 @@ impl Snapshot {
     /// The anchors of every user reachable from `group`, through nested
     /// groups, each group visited once (cycles are harmless).
     pub fn transitive_users(&self, group: &str) -> BTreeSet<String> {
-        let by_anchor: BTreeMap<&str, &SourceGroup> =
-            self.groups.iter().map(|g| (g.anchor.as_str(), g)).collect();
+        GroupIndex::new(self).transitive_users(group)
+    }
+}
+
+/// The snapshot's groups by anchor, built once for many lookups.
+pub struct GroupIndex<'a> {
+    by_anchor: BTreeMap<&'a str, &'a SourceGroup>,
+}
+
+impl<'a> GroupIndex<'a> {
+    /// Indexes the snapshot's groups.
+    pub fn new(snapshot: &'a Snapshot) -> Self {
+        Self {
+            by_anchor: snapshot
+                .groups
+                .iter()
+                .map(|g| (g.anchor.as_str(), g))
+                .collect(),
+        }
+    }
+
+    /// The anchors of every user reachable from `group`, through nested
+    /// groups, each group visited once (cycles are harmless).
+    pub fn transitive_users(&self, group: &str) -> BTreeSet<String> {
         let mut users = BTreeSet::new();
         let mut seen = BTreeSet::new();
         let mut stack = vec![group];
@@ -75,7 +97,7 @@ impl Snapshot {
             if !seen.insert(anchor) {
                 continue;
             }
-            if let Some(g) = by_anchor.get(anchor) {
+            if let Some(g) = self.by_anchor.get(anchor) {
                 users.extend(g.member_users.iter().cloned());
                 stack.extend(g.member_groups.iter().map(String::as_str));
             }

@@ -211,15 +211,17 @@ pub async fn run_sync(
         .clone()
         .unwrap_or_else(|| default_team(profile.kind));
     let desired = desired_state(&snapshot, &profile.sync, &team);
+    // The desired state holds what the rest of the run needs.
+    let read_complete = snapshot.complete;
+    drop(snapshot);
     let (known_users, known_groups) = known_state(store, &profile.name)?;
     let plan = plan(
         &desired,
         &known_users,
         &known_groups,
         profile.sync.deprovision,
-        snapshot.complete,
+        read_complete,
     );
-    drop(snapshot);
 
     if preview {
         store.finish_run(
