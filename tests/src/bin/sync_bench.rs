@@ -53,7 +53,7 @@ use onramp_core::directory::DirectoryTarget;
 use onramp_core::profile::{Profile, parse_profile};
 use onramp_core::secret::{MemoryStore, Secret, SecretName, SecretStore};
 use onramp_core::sync::map::desired_state;
-use onramp_core::sync::model::DesiredState;
+use onramp_core::sync::model::{DesiredGroup, DesiredState, DesiredUser};
 use onramp_core::sync::plan::{KnownGroup, KnownUser, Plan, plan};
 use onramp_core::sync::run::{default_team, run_sync};
 use onramp_core::sync::source::{ReadKind, read_directory};
@@ -809,7 +809,7 @@ fn known_from_desired(desired: &DesiredState) -> Known {
                 a.clone(),
                 KnownUser {
                     target_id: Some(format!("id-{a}")),
-                    applied: u.clone(),
+                    applied: DesiredUser::clone(u),
                     deprovisioned: false,
                 },
             )
@@ -823,7 +823,7 @@ fn known_from_desired(desired: &DesiredState) -> Known {
                 a.clone(),
                 KnownGroup {
                     target_id: Some(format!("id-{a}")),
-                    applied: g.clone(),
+                    applied: DesiredGroup::clone(g),
                 },
             )
         })
@@ -844,7 +844,7 @@ fn fill_store(store: &StateStore, desired: &DesiredState) -> Result<usize, Strin
             .record_applied(
                 run,
                 Some(&id),
-                &AppliedState::User(u.clone()),
+                &AppliedState::User(DesiredUser::clone(u)),
                 "create",
                 "",
                 now,
@@ -858,7 +858,7 @@ fn fill_store(store: &StateStore, desired: &DesiredState) -> Result<usize, Strin
             .record_applied(
                 run,
                 Some(&id),
-                &AppliedState::Group(g.clone()),
+                &AppliedState::Group(DesiredGroup::clone(g)),
                 "create",
                 "",
                 now,

@@ -95,8 +95,8 @@ pub fn export_run(
 
     let [plan_json, plan_csv, state_json, users_csv, groups_csv] = EXPORT_FILES;
     let state = StateFile {
-        users: desired.users.values().collect(),
-        groups: desired.groups.values().collect(),
+        users: desired.users.values().map(|u| &**u).collect(),
+        groups: desired.groups.values().map(|g| &**g).collect(),
     };
     let files = vec![
         write_file(&dir, plan_json, |w| json(w, plan))?,
@@ -336,6 +336,7 @@ mod tests {
     use super::*;
     use crate::sync::model::SkippedUser;
     use crate::sync::plan::{Change, Deprovision, GroupChange, UserUpdate};
+    use std::sync::Arc;
 
     fn user(anchor: &str, email: &str) -> DesiredUser {
         DesiredUser {
@@ -359,16 +360,18 @@ mod tests {
         b.display_name = Some("-ben".into());
         b.phone = None;
         let mut desired = DesiredState::default();
-        desired.users.insert(a.anchor.clone(), a.clone());
-        desired.users.insert(b.anchor.clone(), b.clone());
+        desired.users.insert(a.anchor.clone(), Arc::new(a.clone()));
+        desired.users.insert(b.anchor.clone(), Arc::new(b.clone()));
         let team = DesiredGroup {
             anchor: "team:AD Users".into(),
             display_name: "AD Users".into(),
             members: BTreeSet::from([a.anchor.clone(), b.anchor.clone()]),
         };
-        desired.groups.insert(team.anchor.clone(), team.clone());
+        desired
+            .groups
+            .insert(team.anchor.clone(), Arc::new(team.clone()));
         let plan = Plan {
-            creates: vec![a.clone()],
+            creates: vec![Arc::new(a.clone())],
             updates: vec![UserUpdate {
                 anchor: b.anchor.clone(),
                 target_id: Some("t-b".into()),
@@ -394,7 +397,7 @@ mod tests {
                 action: DeprovisionAction::Delete,
             }],
             preserved: vec!["dee@x.com".into()],
-            group_creates: vec![team],
+            group_creates: vec![Arc::new(team)],
             group_changes: vec![GroupChange {
                 anchor: "g-1".into(),
                 target_id: None,

@@ -6,6 +6,7 @@
 //! left out is reported with the reason, never dropped silently.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 use super::model::{
     DesiredGroup, DesiredState, DesiredUser, GroupIndex, SkippedUser, Snapshot, SourceGroup,
@@ -144,7 +145,7 @@ pub fn desired_state(snapshot: &Snapshot, rules: &SyncRules, team: &str) -> Desi
         tags.dedup();
         state.users.insert(
             user.anchor.clone(),
-            DesiredUser {
+            Arc::new(DesiredUser {
                 anchor: user.anchor.clone(),
                 user_name: email.to_lowercase(),
                 email,
@@ -156,27 +157,27 @@ pub fn desired_state(snapshot: &Snapshot, rules: &SyncRules, team: &str) -> Desi
                 active: user.enabled,
                 admin: admins.contains(&user.anchor),
                 tags,
-            },
+            }),
         );
     }
 
     let synced_users: BTreeSet<String> = state.users.keys().cloned().collect();
     state.groups.insert(
         team_anchor(team),
-        DesiredGroup {
+        Arc::new(DesiredGroup {
             anchor: team_anchor(team),
             display_name: team.to_owned(),
             members: synced_users.clone(),
-        },
+        }),
     );
     for (g, members) in memberships {
         state.groups.insert(
             g.anchor.clone(),
-            DesiredGroup {
+            Arc::new(DesiredGroup {
                 anchor: g.anchor.clone(),
                 display_name: g.name.clone(),
                 members: members.intersection(&synced_users).cloned().collect(),
-            },
+            }),
         );
     }
     state

@@ -6,6 +6,7 @@
 //! or an email address, so a rename or a move between OUs is an update.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -158,10 +159,11 @@ pub struct SkippedUser {
 /// What the platform should look like after the run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct DesiredState {
-    /// Users, by anchor.
-    pub users: BTreeMap<String, DesiredUser>,
+    /// Users, by anchor. Shared with the plan (`Arc`), so a first sync's
+    /// plan of 100,000 creates does not hold a second copy of every user.
+    pub users: BTreeMap<String, Arc<DesiredUser>>,
     /// Groups (the team first), by anchor.
-    pub groups: BTreeMap<String, DesiredGroup>,
+    pub groups: BTreeMap<String, Arc<DesiredGroup>>,
     /// Users left out, with the reason.
     pub skipped: Vec<SkippedUser>,
     /// Things the admin should know (tag names too long, groups not found).

@@ -10,6 +10,7 @@
 //! touching them.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -104,7 +105,7 @@ pub struct GroupChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct Plan {
     /// Users to create.
-    pub creates: Vec<DesiredUser>,
+    pub creates: Vec<Arc<DesiredUser>>,
     /// Users to update, with the changed attributes.
     pub updates: Vec<UserUpdate>,
     /// Users to deactivate or delete.
@@ -112,7 +113,7 @@ pub struct Plan {
     /// Users who left the scope but are kept (policy `preserve`), by user name.
     pub preserved: Vec<String>,
     /// Groups to create (with their first members).
-    pub group_creates: Vec<DesiredGroup>,
+    pub group_creates: Vec<Arc<DesiredGroup>>,
     /// Membership changes of existing groups.
     pub group_changes: Vec<GroupChange>,
     /// Users left out, with the reason.
@@ -211,7 +212,7 @@ pub fn plan(
             None => plan.creates.push(want.clone()),
             Some(known) if known.target_id.is_none() => plan.creates.push(want.clone()),
             Some(known) => {
-                let mut want = want.clone();
+                let mut want = DesiredUser::clone(want);
                 // Roles are upgraded, never downgraded.
                 want.admin |= known.applied.admin;
                 let mut applied = known.applied.clone();
@@ -332,15 +333,15 @@ mod tests {
     fn desired(users: &[DesiredUser]) -> DesiredState {
         let mut d = DesiredState::default();
         for u in users {
-            d.users.insert(u.anchor.clone(), u.clone());
+            d.users.insert(u.anchor.clone(), Arc::new(u.clone()));
         }
         d.groups.insert(
             "team:T".into(),
-            DesiredGroup {
+            Arc::new(DesiredGroup {
                 anchor: "team:T".into(),
                 display_name: "T".into(),
                 members: users.iter().map(|u| u.anchor.clone()).collect(),
-            },
+            }),
         );
         d
     }
@@ -371,7 +372,7 @@ mod tests {
             "team:T".to_owned(),
             KnownGroup {
                 target_id: Some("g".into()),
-                applied: d.groups["team:T"].clone(),
+                applied: DesiredGroup::clone(&d.groups["team:T"]),
             },
         )]);
         let p = plan(
@@ -506,7 +507,7 @@ mod tests {
         let a = user("a", "a@x.com");
         let b = user("b", "b@x.com");
         let d = desired(&[a.clone(), b.clone()]);
-        let mut applied = d.groups["team:T"].clone();
+        let mut applied = DesiredGroup::clone(&d.groups["team:T"]);
         applied.members = BTreeSet::from(["a".to_owned(), "c".to_owned()]);
         let known_groups = BTreeMap::from([(
             "team:T".to_owned(),

@@ -271,7 +271,27 @@ async fn read_with_session(
     for u in &changed {
         users.insert(u.anchor.clone(), u.clone());
     }
-    let index = Users::from_list(users.values().cloned().collect(), ad);
+    // Member resolution needs only each user's DN, uid and anchor: index a
+    // slim copy rather than a second copy of every user.
+    let index = Users::from_list(
+        users
+            .values()
+            .map(|u| crate::sync::model::SourceUser {
+                anchor: u.anchor.clone(),
+                dn: u.dn.clone(),
+                login: u.login.clone(),
+                given_name: None,
+                family_name: None,
+                display_name: None,
+                mail: None,
+                user_principal_name: None,
+                phone: None,
+                department: None,
+                enabled: u.enabled,
+            })
+            .collect(),
+        ad,
+    );
     let known_groups: HashMap<String, String> = mirror
         .groups
         .iter()
