@@ -768,34 +768,9 @@ fn now_unix() -> i64 {
         .map_or(0, |d| d.as_secs() as i64)
 }
 
-/// What run_sync's `known_state` does (it is private to the engine).
+/// The known state as `run_sync` loads it.
 fn known_from_store(store: &StateStore) -> Result<Known, String> {
-    let mut users = BTreeMap::new();
-    let mut groups = BTreeMap::new();
-    for object in store.objects(PROFILE).map_err(|e| e.to_string())? {
-        match object.applied {
-            AppliedState::User(applied) => {
-                users.insert(
-                    object.anchor,
-                    KnownUser {
-                        target_id: object.target_id,
-                        applied,
-                        deprovisioned: object.deprovisioned,
-                    },
-                );
-            }
-            AppliedState::Group(applied) => {
-                groups.insert(
-                    object.anchor,
-                    KnownGroup {
-                        target_id: object.target_id,
-                        applied,
-                    },
-                );
-            }
-        }
-    }
-    Ok((users, groups))
+    onramp_core::sync::run::known_state(store, PROFILE).map_err(|e| e.to_string())
 }
 
 /// What a completed first apply would have recorded: every desired object,

@@ -85,9 +85,10 @@ pub fn default_team(kind: IntegrationKind) -> String {
 }
 
 /// What the state store says Onramp provisioned, users and groups by anchor.
-type KnownState = (BTreeMap<String, KnownUser>, BTreeMap<String, KnownGroup>);
+pub type KnownState = (BTreeMap<String, KnownUser>, BTreeMap<String, KnownGroup>);
 
-fn known_state(store: &StateStore, profile: &str) -> Result<KnownState, StoreError> {
+/// Loads what Onramp provisioned for `profile`, as the planner takes it.
+pub fn known_state(store: &StateStore, profile: &str) -> Result<KnownState, StoreError> {
     let mut users = BTreeMap::new();
     let mut groups = BTreeMap::new();
     for object in store.objects(profile)? {
