@@ -80,7 +80,49 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
             lost_create_answer_adopts_instead_of_duplicating,
         ),
         trial(fx, "scim_client::retries_exhausted", retries_exhausted),
+        trial(
+            fx,
+            "scim_client::lost_group_create_answer_is_found_not_duplicated",
+            lost_group_create_answer_is_found_not_duplicated,
+        ),
     ]
+}
+
+fn lost_group_create_answer_is_found_not_duplicated(fx: &Fixtures) -> Result<(), String> {
+    let server = fx.scim();
+    block_on(async {
+        let (proxy, base) = proxied(server)?;
+        let c = client(server, &base, fast_policy(5)).await?;
+        let name = format!("Lost {}", random_hex(4));
+        let group = ScimGroup {
+            external_id: Some(format!("ext-{}", random_hex(8))),
+            display_name: name.clone(),
+            ..ScimGroup::default()
+        };
+        // The platform creates the group but the answer is lost; then it throttles.
+        proxy.inject(Fault::ForwardThenReset, 1, Some("POST"));
+        let created = c.ensure_group(&group).await.map_err(|e| e.to_string())?;
+        check(created.external_id == group.external_id, || {
+            format!("{created:?}")
+        })?;
+        check(proxy.count("POST", "/v2/Groups") == 1, || {
+            format!("{:?}", proxy.requests())
+        })?;
+        check(count_groups(server, &name)? == 1, || {
+            "not exactly once".into()
+        })?;
+        // Throttled, then created: still one group.
+        let other = ScimGroup {
+            external_id: Some(format!("ext-{}", random_hex(8))),
+            display_name: format!("{name} 2"),
+            ..ScimGroup::default()
+        };
+        proxy.inject(Fault::too_many_requests(0), 1, Some("POST"));
+        c.ensure_group(&other).await.map_err(|e| e.to_string())?;
+        check(count_groups(server, &format!("{name} 2"))? == 1, || {
+            "throttled group".into()
+        })
+    })
 }
 
 fn check(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {

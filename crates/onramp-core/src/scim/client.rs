@@ -20,7 +20,9 @@ use super::model::{
     ENTERPRISE_USER_SCHEMA, ListPage, PatchOp, Resource, ScimGroup, ScimUser, parse_list_page,
     parse_resource,
 };
-use super::retry::{Clock, Failure, Jitter, RetryPolicy, parse_retry_after, with_retry};
+use super::retry::{
+    Clock, Failure, Jitter, RetryPolicy, is_retryable, parse_retry_after, with_retry,
+};
 use crate::secret::Secret;
 use crate::target::{Capabilities, HttpClient, parse_service_provider_config};
 
@@ -361,6 +363,58 @@ impl ScimClient {
     /// members and add them with [`Self::patch_group_members`].
     pub async fn create_group(&self, group: &ScimGroup) -> Result<ScimGroup, ScimError> {
         self.create(group).await
+    }
+
+    /// Finds the group by `externalId`, else creates it. Each POST is sent
+    /// once per look-up: when its answer is lost (a reset after sending, a
+    /// timeout) or the platform throttles, the group is looked up again
+    /// before another POST. Group names need not be unique on a platform, so
+    /// a blindly retried POST whose first answer was lost would leave two
+    /// groups; users are safe from that through `userName` uniqueness.
+    pub async fn ensure_group(&self, group: &ScimGroup) -> Result<ScimGroup, ScimError> {
+        let url = self.url(&[ScimGroup::ENDPOINT], &[])?;
+        let mut body = write_body(group)?;
+        if let Some(obj) = body.as_object_mut() {
+            obj.remove("id");
+        }
+        let body = serde_json::to_vec(&body).map_err(|e| ScimError::Decode {
+            what: "request body".to_owned(),
+            message: e.to_string(),
+        })?;
+        let max = self.policy.max_attempts.max(1);
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            if let Some(external_id) = group.external_id.as_deref()
+                && let Some(found) = self.find_group_by_external_id(external_id).await?
+            {
+                return Ok(found);
+            }
+            let failure = match self
+                .attempt(Method::POST, &url, Some(body.clone()), None)
+                .await
+            {
+                Ok(reply) => return parse_resource(&reply.body),
+                Err(f) => f,
+            };
+            if !is_retryable(&failure.error) {
+                return Err(failure.error);
+            }
+            if attempts >= max {
+                return Err(ScimError::RetriesExhausted {
+                    attempts,
+                    last: Box::new(failure.error),
+                });
+            }
+            let random = self
+                .jitter
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .next_f64();
+            self.clock
+                .sleep(self.policy.delay(attempts, failure.retry_after, random))
+                .await;
+        }
     }
 
     /// Deletes the group (204).

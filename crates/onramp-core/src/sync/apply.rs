@@ -313,7 +313,7 @@ impl Applier<'_> {
                         .collect(),
                     ..ScimGroup::default()
                 };
-                let created = self.client.create_group(&scim).await?;
+                let created = self.client.ensure_group(&scim).await?;
                 Ok((created.id.unwrap_or_default(), applied))
             }
         }
