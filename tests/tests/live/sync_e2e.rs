@@ -51,6 +51,7 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
             platform_edits_follow_the_conflict_policy,
         ),
         trial(fx, "sync::ad_delta_reads", ad_delta_reads),
+        trial(fx, "sync::attribute_mapping", attribute_mapping),
     ]
 }
 
@@ -850,6 +851,45 @@ fn ad_delta_reads(fx: &Fixtures) -> Result<(), String> {
     )?;
     ensure(
         json["plan"]["updates"].as_array().map(Vec::len) == Some(0),
+        || describe(&run),
+    )
+}
+
+fn attribute_mapping(fx: &Fixtures) -> Result<(), String> {
+    let dc = fx.samba();
+    let s = setup(
+        fx,
+        "[sync.attributes]\nphone = \"mobile\"\ndisplay_name = \"description\"\n",
+    )?;
+    let t = &s.tag;
+    dc.add_user(
+        &s.ou,
+        &UserSpec::new(&format!("am{t}"))
+            .name("Ann", "Map")
+            .mail(&format!("am{t}@{DNS_DOMAIN}"))
+            .attr("mobile", &["+1 555 0100"])
+            .attr("telephoneNumber", &["+1 555 0199"])
+            .attr("description", &["Ann from Mapping"]),
+    )?;
+    let (run, json) = sync_json(&s)?;
+    ensure(run.code == 0 && json["status"] == "ok", || describe(&run))?;
+    let users = s.scim.list_all("Users")?;
+    let u = users.first().cloned().unwrap_or_default();
+    ensure(u["phoneNumbers"][0]["value"] == "+1 555 0100", || {
+        format!("{u}")
+    })?;
+    ensure(u["displayName"] == "Ann from Mapping", || format!("{u}"))?;
+    // A mapping that is not an attribute name is refused, naming the key.
+    let path = s.cli.config_dir().join("profiles/p.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    std::fs::write(
+        &path,
+        text.replace("phone = \"mobile\"", "phone = \"mobile phone\""),
+    )
+    .map_err(|e| e.to_string())?;
+    let run = s.cli.run(&["sync", "--profile", "p"]);
+    ensure(
+        run.code == 2 && run.stderr.contains("sync.attributes.phone"),
         || describe(&run),
     )
 }

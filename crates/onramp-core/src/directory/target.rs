@@ -6,7 +6,7 @@ use crate::error::{ErrorCode, ErrorReport, ToReport};
 use crate::ldap::bind::BindIdentity;
 use crate::ldap::endpoint::Endpoint;
 use crate::ldap::syntax::{SyntaxError, validate_dn, validate_filter};
-use crate::profile::{Connection, DirectoryConnection, IntegrationKind, Profile};
+use crate::profile::{AttributeMap, Connection, DirectoryConnection, IntegrationKind, Profile};
 use crate::secret::SecretError;
 use crate::tls::TlsSetupError;
 
@@ -77,6 +77,8 @@ pub struct DirectoryTarget {
     pub excluded_ous: Vec<String>,
     /// Timeout for connects and operations.
     pub timeout: Duration,
+    /// Which attributes fill the platform's fields.
+    pub attributes: AttributeMap,
 }
 
 impl DirectoryTarget {
@@ -123,6 +125,7 @@ impl DirectoryTarget {
             group_filter,
             excluded_ous,
             timeout: Duration::from_secs(u64::from(c.timeout_seconds)),
+            attributes: profile.sync.attributes.clone(),
         })
     }
 

@@ -26,8 +26,8 @@ pub use error::ProfileError;
 pub use kind::IntegrationKind;
 pub use parse::parse_profile;
 pub use rules::{
-    ConflictPolicy, DeprovisionPolicy, DeprovisionThreshold, EmailAttribute, SYNCED_ATTRIBUTES,
-    Schedule, SyncRules,
+    AttributeMap, ConflictPolicy, DeprovisionPolicy, DeprovisionThreshold, EmailAttribute,
+    SYNCED_ATTRIBUTES, Schedule, SyncRules,
 };
 pub use store::{ProfileEntry, ProfileStore};
 pub use target::{ExportTarget, Target, TargetAuth};

@@ -54,6 +54,85 @@ pub const SYNCED_ATTRIBUTES: [&str; 8] = [
     "active",
 ];
 
+/// Which directory attribute fills each platform field. The login (for
+/// posixGroup `memberUid`) and the email (`email_attribute`) are not here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AttributeMap {
+    /// Given name (default `givenName`).
+    #[serde(default = "default_given_name")]
+    pub given_name: String,
+    /// Family name (default `sn`).
+    #[serde(default = "default_family_name")]
+    pub family_name: String,
+    /// Display name (default `displayName`).
+    #[serde(default = "default_display_name")]
+    pub display_name: String,
+    /// Phone number (default `telephoneNumber`).
+    #[serde(default = "default_phone")]
+    pub phone: String,
+    /// Department (default `department`; on LDAP `departmentNumber` is the fallback).
+    #[serde(default = "default_department")]
+    pub department: String,
+}
+
+fn default_given_name() -> String {
+    "givenName".to_owned()
+}
+fn default_family_name() -> String {
+    "sn".to_owned()
+}
+fn default_display_name() -> String {
+    "displayName".to_owned()
+}
+fn default_phone() -> String {
+    "telephoneNumber".to_owned()
+}
+fn default_department() -> String {
+    "department".to_owned()
+}
+
+impl Default for AttributeMap {
+    fn default() -> Self {
+        Self {
+            given_name: default_given_name(),
+            family_name: default_family_name(),
+            display_name: default_display_name(),
+            phone: default_phone(),
+            department: default_department(),
+        }
+    }
+}
+
+impl AttributeMap {
+    fn validate(&self) -> Result<(), Issue> {
+        for (key, value) in [
+            ("given_name", &self.given_name),
+            ("family_name", &self.family_name),
+            ("display_name", &self.display_name),
+            ("phone", &self.phone),
+            ("department", &self.department),
+        ] {
+            let descriptor = value
+                .as_bytes()
+                .first()
+                .is_some_and(u8::is_ascii_alphabetic)
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            if !descriptor {
+                return Err(Issue::new(
+                    format!("sync.attributes.{key}"),
+                    format!(
+                        "'{value}' is not an LDAP attribute name (letters, digits and '-', starting with a letter)"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The guard: a run that would deprovision more than this is held for approval.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -123,6 +202,9 @@ pub struct SyncRules {
     /// Hours between full reads; runs in between read only the changes.
     #[serde(default = "default_full_read_hours")]
     pub full_read_hours: u32,
+    /// Which directory attributes fill the platform's fields.
+    #[serde(default)]
+    pub attributes: AttributeMap,
 }
 
 fn default_full_read_hours() -> u32 {
@@ -149,6 +231,7 @@ impl Default for SyncRules {
             conflict: ConflictPolicy::default(),
             platform_wins_attributes: Vec::new(),
             full_read_hours: default_full_read_hours(),
+            attributes: AttributeMap::default(),
         }
     }
 }
@@ -201,6 +284,7 @@ impl SyncRules {
             _ => {}
         }
         in_range(self.full_read_hours, 1, 168, "sync.full_read_hours")?;
+        self.attributes.validate()?;
         in_range(self.max_tag_length, 1, 1024, "sync.max_tag_length")
     }
 }

@@ -93,11 +93,14 @@ struct DcState {
 }
 
 fn scope_key(target: &DirectoryTarget, base: &str, ad: bool) -> String {
+    // The attribute mapping is part of the scope: the mirror holds mapped
+    // values, so a new mapping needs a full read.
     format!(
-        "{base}|{}|{}|{}",
+        "{base}|{}|{}|{}|{:?}",
         target.users_filter(ad),
         target.groups_filter(ad),
-        target.excluded_ous.join(";")
+        target.excluded_ous.join(";"),
+        target.attributes
     )
 }
 

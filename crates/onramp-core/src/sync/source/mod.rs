@@ -48,6 +48,7 @@ use crate::ldap::rootdse::RootDse;
 use crate::ldap::search::{RangeEnd, all_values, attribute_values, paged_search};
 use crate::ldap::session::Session;
 use crate::ldap::syntax::dn_is_within;
+use crate::profile::AttributeMap;
 use crate::secret::SecretStore;
 use crate::tls::client_config;
 
@@ -209,36 +210,40 @@ pub async fn read_directory(
     result
 }
 
-/// The user attributes asked for.
-fn user_attributes(ad: bool) -> &'static [&'static str] {
-    if ad {
-        &[
+/// The user attributes asked for: the anchor, the login, both email
+/// attributes, the profile's mapped attributes, and the dialect's extras.
+fn user_attributes(map: &AttributeMap, ad: bool) -> Vec<String> {
+    let mut attrs: Vec<String> = if ad {
+        [
             "objectGUID",
             "sAMAccountName",
-            "givenName",
-            "sn",
-            "displayName",
             "mail",
             "userPrincipalName",
-            "telephoneNumber",
-            "department",
             "userAccountControl",
         ]
+        .map(str::to_owned)
+        .to_vec()
     } else {
-        // entryUUID is operational: returned only when asked for by name.
-        &[
-            "entryUUID",
-            "uid",
-            "givenName",
-            "sn",
-            "displayName",
-            "mail",
-            "telephoneNumber",
-            "department",
-            "departmentNumber",
-            "modifyTimestamp",
-        ]
+        // entryUUID and modifyTimestamp are operational: returned only when asked for by name.
+        ["entryUUID", "uid", "mail", "modifyTimestamp"]
+            .map(str::to_owned)
+            .to_vec()
+    };
+    for mapped in [
+        &map.given_name,
+        &map.family_name,
+        &map.display_name,
+        &map.phone,
+        &map.department,
+    ] {
+        if !attrs.iter().any(|a| a.eq_ignore_ascii_case(mapped)) {
+            attrs.push(mapped.clone());
+        }
     }
+    if !ad && map.department == "department" {
+        attrs.push("departmentNumber".to_owned());
+    }
+    attrs
 }
 
 /// The attributes holding a group's members.
@@ -372,6 +377,9 @@ pub(super) async fn read_users(
     filter: &str,
     report: &mut ReadReport,
 ) -> Result<Users, SourceError> {
+    let map = &target.attributes;
+    let user_attrs = user_attributes(map, ad);
+    let user_attrs: Vec<&str> = user_attrs.iter().map(String::as_str).collect();
     let mut users = Users::default();
     let mut failed: Option<SourceError> = None;
     session.ldap.with_timeout(target.timeout);
@@ -379,7 +387,7 @@ pub(super) async fn read_users(
         &mut session.ldap,
         base_dn,
         filter,
-        user_attributes(ad),
+        &user_attrs,
         |e: SearchEntry| {
             if failed.is_some() {
                 return;
@@ -421,18 +429,18 @@ pub(super) async fn read_users(
             users.list.push(SourceUser {
                 anchor,
                 login,
-                given_name: owned(&e, "givenName"),
-                family_name: owned(&e, "sn"),
-                display_name: owned(&e, "displayName"),
+                given_name: owned(&e, &map.given_name),
+                family_name: owned(&e, &map.family_name),
+                display_name: owned(&e, &map.display_name),
                 mail: owned(&e, "mail"),
                 user_principal_name: if ad {
                     owned(&e, "userPrincipalName")
                 } else {
                     None
                 },
-                phone: owned(&e, "telephoneNumber"),
-                department: owned(&e, "department").or_else(|| {
-                    if ad {
+                phone: owned(&e, &map.phone),
+                department: owned(&e, &map.department).or_else(|| {
+                    if ad || map.department != "department" {
                         None
                     } else {
                         owned(&e, "departmentNumber")
@@ -667,9 +675,24 @@ mod tests {
 
     #[test]
     fn dialects_ask_for_their_anchor() {
-        assert!(user_attributes(true).contains(&"objectGUID"));
-        assert!(user_attributes(true).contains(&"userAccountControl"));
-        assert!(user_attributes(false).contains(&"entryUUID"));
+        let map = AttributeMap::default();
+        let has = |ad: bool, a: &str| user_attributes(&map, ad).iter().any(|x| x == a);
+        assert!(
+            has(true, "objectGUID")
+                && has(true, "userAccountControl")
+                && has(true, "telephoneNumber")
+        );
+        assert!(has(false, "entryUUID") && has(false, "departmentNumber"));
+        let mapped = AttributeMap {
+            phone: "mobile".to_owned(),
+            department: "ou".to_owned(),
+            ..AttributeMap::default()
+        };
+        let attrs = user_attributes(&mapped, false);
+        assert!(
+            attrs.iter().any(|a| a == "mobile") && !attrs.iter().any(|a| a == "telephoneNumber")
+        );
+        assert!(!attrs.iter().any(|a| a == "departmentNumber"));
         assert_eq!(member_attributes(true), ["member"]);
         assert!(member_attributes(false).contains(&"memberUid"));
     }
