@@ -266,35 +266,17 @@ async fn read_with_session(
     .await?
     .list;
     let changed_anchors: BTreeSet<String> = changed.iter().map(|u| u.anchor.clone()).collect();
-    let mut users: BTreeMap<String, crate::sync::model::SourceUser> = mirror
+    let mut merged: BTreeMap<String, crate::sync::model::SourceUser> = mirror
         .users
         .into_iter()
         .map(|u| (u.anchor.clone(), u))
         .collect();
     for u in &changed {
-        users.insert(u.anchor.clone(), u.clone());
+        merged.insert(u.anchor.clone(), u.clone());
     }
-    // Member resolution needs only each user's DN, uid and anchor: index a
-    // slim copy rather than a second copy of every user.
-    let index = Users::from_list(
-        users
-            .values()
-            .map(|u| crate::sync::model::SourceUser {
-                anchor: u.anchor.clone(),
-                dn: u.dn.clone(),
-                login: u.login.clone(),
-                given_name: None,
-                family_name: None,
-                display_name: None,
-                mail: None,
-                user_principal_name: None,
-                phone: None,
-                department: None,
-                enabled: u.enabled,
-            })
-            .collect(),
-        ad,
-    );
+    // The merged users themselves are indexed for member resolution (no
+    // second copy), and taken back out of the index afterwards.
+    let index = Users::from_list(merged.into_values().collect(), ad);
     let known_groups: HashMap<String, String> = mirror
         .groups
         .iter()
@@ -313,6 +295,11 @@ async fn read_with_session(
     .await?;
     let changed_group_anchors: BTreeSet<String> =
         changed_groups.iter().map(|g| g.anchor.clone()).collect();
+    let mut users: BTreeMap<String, crate::sync::model::SourceUser> = index
+        .list
+        .into_iter()
+        .map(|u| (u.anchor.clone(), u))
+        .collect();
 
     // Objects that changed but are not in scope any more (filters, excluded
     // OUs, moved out of the base DN: so the search covers the whole naming
