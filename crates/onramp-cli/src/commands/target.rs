@@ -43,17 +43,7 @@ pub fn check(ctx: &Context, profile: &str, now_unix: i64) -> Result<Exit, Failur
             ),
         ));
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Failure::new(
-                ErrorCode::Internal,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })?;
-    let report = runtime.block_on(check_target(target, ctx.secrets.as_ref(), now_unix));
+    let report = crate::runtime::block_on(check_target(target, ctx.secrets.as_ref(), now_unix))?;
     for c in &report.checks {
         tracing::info!(check = %c.id, status = ?c.status, summary = %c.summary, "target check");
     }
