@@ -26,8 +26,11 @@ use ldap3::{Scope, SearchEntry};
 use serde::{Deserialize, Serialize};
 
 use super::entry::{anchor, normalize_dn};
-use super::{ReadReport, SourceError, Users, read_groups, read_snapshot_with_report, read_users};
-use crate::directory::{DirectoryError, DirectoryTarget, open_bound};
+use super::{
+    ReadReport, SourceError, Users, dialect_and_base, open_session, read_groups,
+    read_snapshot_with_report, read_users,
+};
+use crate::directory::DirectoryTarget;
 use crate::ldap::guid::object_guid_to_string;
 use crate::ldap::rootdse::RootDse;
 use crate::ldap::search::{paged_search, read_entry};
@@ -35,7 +38,6 @@ use crate::ldap::session::Session;
 use crate::secret::SecretStore;
 use crate::sync::model::Snapshot;
 use crate::sync::store::{StateStore, StoreError};
-use crate::tls::client_config;
 
 /// LDAP_SERVER_SHOW_DELETED_OID.
 const SHOW_DELETED_OID: &str = "1.2.840.113556.1.4.417";
@@ -139,17 +141,7 @@ pub async fn read_for_sync(
     full_read_hours: u32,
     now_unix: i64,
 ) -> Result<(Snapshot, ReadReport, ReadKind), SyncReadError> {
-    let tls = client_config(target.connection.ca_file.as_deref())
-        .map_err(DirectoryError::from)
-        .map_err(SourceError::from)?;
-    let password = secrets
-        .get(&target.connection.bind_password_secret)
-        .map_err(DirectoryError::from)
-        .map_err(SourceError::from)?;
-    let mut session = open_bound(target, &tls, &password)
-        .await
-        .map_err(SourceError::from)?;
-    drop(password);
+    let mut session = open_session(target, secrets).await?;
     let result = read_with_session(
         target,
         &mut session,
@@ -171,16 +163,7 @@ async fn read_with_session(
     full_read_hours: u32,
     now_unix: i64,
 ) -> Result<(Snapshot, ReadReport, ReadKind), SyncReadError> {
-    session.ldap.with_timeout(target.timeout);
-    let dse = RootDse::read(&mut session.ldap)
-        .await
-        .map_err(|e| SourceError::RootDse(Box::new(e)))?;
-    let base = target
-        .base_dn
-        .clone()
-        .or_else(|| dse.proposed_base_dn())
-        .ok_or(SourceError::NoBaseDn)?;
-    let ad = dse.kind().is_ad();
+    let (dse, base, ad) = dialect_and_base(target, session).await?;
     let now_dc = if ad {
         dc_state(session, &dse).await
     } else {

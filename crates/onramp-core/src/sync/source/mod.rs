@@ -180,6 +180,37 @@ pub async fn read_snapshot(
         .map(|(snapshot, _)| snapshot)
 }
 
+/// Opens a session bound as the profile's service account.
+pub(super) async fn open_session(
+    target: &DirectoryTarget,
+    secrets: &dyn SecretStore,
+) -> Result<Session, SourceError> {
+    let tls = client_config(target.connection.ca_file.as_deref()).map_err(DirectoryError::from)?;
+    let password = secrets
+        .get(&target.connection.bind_password_secret)
+        .map_err(DirectoryError::from)?;
+    Ok(open_bound(target, &tls, &password).await?)
+}
+
+/// Reads the RootDSE: the dialect (AD or not) and, without a configured
+/// base DN, the naming context to read under.
+pub(super) async fn dialect_and_base(
+    target: &DirectoryTarget,
+    session: &mut Session,
+) -> Result<(RootDse, String, bool), SourceError> {
+    session.ldap.with_timeout(target.timeout);
+    let dse = RootDse::read(&mut session.ldap)
+        .await
+        .map_err(|e| SourceError::RootDse(Box::new(e)))?;
+    let base = target
+        .base_dn
+        .clone()
+        .or_else(|| dse.proposed_base_dn())
+        .ok_or(SourceError::NoBaseDn)?;
+    let ad = dse.kind().is_ad();
+    Ok((dse, base, ad))
+}
+
 /// Opens a session from the profile's connection and secret, reads the
 /// RootDSE (for the dialect and, without a configured base DN, the naming
 /// context), reads the snapshot and closes the session.
@@ -187,23 +218,10 @@ pub async fn read_directory(
     target: &DirectoryTarget,
     secrets: &dyn SecretStore,
 ) -> Result<(Snapshot, ReadReport), SourceError> {
-    let tls = client_config(target.connection.ca_file.as_deref()).map_err(DirectoryError::from)?;
-    let password = secrets
-        .get(&target.connection.bind_password_secret)
-        .map_err(DirectoryError::from)?;
-    let mut session = open_bound(target, &tls, &password).await?;
-    drop(password);
+    let mut session = open_session(target, secrets).await?;
     let result = async {
-        session.ldap.with_timeout(target.timeout);
-        let dse = RootDse::read(&mut session.ldap)
-            .await
-            .map_err(|e| SourceError::RootDse(Box::new(e)))?;
-        let base = target
-            .base_dn
-            .clone()
-            .or_else(|| dse.proposed_base_dn())
-            .ok_or(SourceError::NoBaseDn)?;
-        read_snapshot_with_report(target, &mut session, &base, dse.kind().is_ad()).await
+        let (_, base, ad) = dialect_and_base(target, &mut session).await?;
+        read_snapshot_with_report(target, &mut session, &base, ad).await
     }
     .await;
     session.close().await;
