@@ -20,9 +20,7 @@ use super::model::{
     ENTERPRISE_USER_SCHEMA, ListPage, PatchOp, Resource, ScimGroup, ScimUser, parse_list_page,
     parse_resource,
 };
-use super::retry::{
-    Clock, Failure, Jitter, RetryPolicy, is_retryable, parse_retry_after, with_retry,
-};
+use super::retry::{Clock, Failure, Jitter, RetryPolicy, parse_retry_after, with_retry};
 use crate::secret::Secret;
 use crate::target::{Capabilities, HttpClient, parse_service_provider_config};
 
@@ -381,40 +379,26 @@ impl ScimClient {
             what: "request body".to_owned(),
             message: e.to_string(),
         })?;
-        let max = self.policy.max_attempts.max(1);
-        let mut attempts = 0;
-        loop {
-            attempts += 1;
-            if let Some(external_id) = group.external_id.as_deref()
-                && let Some(found) = self.find_group_by_external_id(external_id).await?
-            {
-                return Ok(found);
-            }
-            let failure = match self
-                .attempt(Method::POST, &url, Some(body.clone()), None)
-                .await
-            {
-                Ok(reply) => return parse_resource(&reply.body),
-                Err(f) => f,
-            };
-            if !is_retryable(&failure.error) {
-                return Err(failure.error);
-            }
-            if attempts >= max {
-                return Err(ScimError::RetriesExhausted {
-                    attempts,
-                    last: Box::new(failure.error),
-                });
-            }
-            let random = self
-                .jitter
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .next_f64();
-            self.clock
-                .sleep(self.policy.delay(attempts, failure.retry_after, random))
-                .await;
-        }
+        let url = &url;
+        let body = &body;
+        // The shared retry loop, with a look-up before every POST.
+        with_retry(
+            &self.policy,
+            self.clock.as_ref(),
+            &self.jitter,
+            || async move {
+                if let Some(external_id) = group.external_id.as_deref()
+                    && let Some(found) = self.find_group_by_external_id(external_id).await?
+                {
+                    return Ok(found);
+                }
+                let reply = self
+                    .attempt(Method::POST, url, Some(body.clone()), None)
+                    .await?;
+                Ok(parse_resource(&reply.body)?)
+            },
+        )
+        .await
     }
 
     /// Deletes the group (204).
