@@ -164,6 +164,11 @@ pub fn repo_root() -> PathBuf {
         .to_owned()
 }
 
+/// `Ok` when `cond` holds, else the message `what` builds (only then).
+pub fn ensure(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {
+    if cond { Ok(()) } else { Err(what()) }
+}
+
 /// A test of the `live` binary: a plain function of the fixtures; `Err` or a
 /// panic fails it.
 pub type TestFn = fn(&Fixtures) -> Result<(), String>;

@@ -56,6 +56,14 @@ impl Run {
     }
 }
 
+/// A run's exit code and output, for a failing test's message.
+pub fn describe(run: &Run) -> String {
+    format!(
+        "exit {}\nstdout:\n{}\nstderr:\n{}",
+        run.code, run.stdout, run.stderr
+    )
+}
+
 /// An isolated installation of the CLI: its own folders and environment.
 pub struct OnrampCli {
     root: tempfile::TempDir,

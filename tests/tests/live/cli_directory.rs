@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use libtest_mimic::Trial;
 use onramp_tests::Fixtures;
-use onramp_tests::onramp_cli::{OnrampCli, Run};
+use onramp_tests::onramp_cli::{OnrampCli, Run, describe};
 use onramp_tests::samba::{ADMIN_UPN, DNS_DOMAIN, SambaConfig, SambaDc, SambaTls, UserSpec, seed};
-use onramp_tests::trial;
+use onramp_tests::{ensure, trial};
 
 /// The trials of this module.
 pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
@@ -70,17 +70,6 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
             ad_ldaps_certificate_expiring_soon,
         ),
     ]
-}
-
-fn ensure(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {
-    if cond { Ok(()) } else { Err(what()) }
-}
-
-fn describe(run: &Run) -> String {
-    format!(
-        "exit {}\nstdout:\n{}\nstderr:\n{}",
-        run.code, run.stdout, run.stderr
-    )
 }
 
 fn check<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use libtest_mimic::{Failed, Trial};
 use onramp_tests::Fixtures;
 use onramp_tests::fake_http::{FakeHttp, Response};
-use onramp_tests::onramp_cli::{OnrampCli, Run};
+use onramp_tests::onramp_cli::{OnrampCli, describe};
 use onramp_tests::session_bus::SessionBus;
 
 /// The trials of this module.
@@ -116,13 +116,6 @@ fn ensure(cond: bool, what: impl Into<String>) -> Result<(), Failed> {
     } else {
         Err(what.into().into())
     }
-}
-
-fn describe(run: &Run) -> String {
-    format!(
-        "exit {}\nstdout:\n{}\nstderr:\n{}",
-        run.code, run.stdout, run.stderr
-    )
 }
 
 fn check<'a>(json: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {

@@ -5,10 +5,10 @@ use std::sync::Arc;
 
 use libtest_mimic::Trial;
 use onramp_tests::Fixtures;
-use onramp_tests::onramp_cli::{OnrampCli, Run};
+use onramp_tests::onramp_cli::{OnrampCli, Run, describe};
 use onramp_tests::samba::{ADMIN_UPN, DNS_DOMAIN, SambaDc, UserSpec};
 use onramp_tests::scim::ScimServer;
-use onramp_tests::trial;
+use onramp_tests::{ensure, trial};
 use serde_json::Value;
 
 /// The trials of this module.
@@ -53,17 +53,6 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
         trial(fx, "sync::ad_delta_reads", ad_delta_reads),
         trial(fx, "sync::attribute_mapping", attribute_mapping),
     ]
-}
-
-fn ensure(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {
-    if cond { Ok(()) } else { Err(what()) }
-}
-
-fn describe(run: &Run) -> String {
-    format!(
-        "exit {}\nstdout:\n{}\nstderr:\n{}",
-        run.code, run.stdout, run.stderr
-    )
 }
 
 struct Setup {

@@ -13,9 +13,9 @@ use std::sync::Arc;
 
 use libtest_mimic::Trial;
 use onramp_tests::Fixtures;
-use onramp_tests::onramp_cli::{OnrampCli, Run};
+use onramp_tests::onramp_cli::{OnrampCli, describe};
 use onramp_tests::samba::{ADMIN_UPN, DNS_DOMAIN, UserSpec};
-use onramp_tests::trial;
+use onramp_tests::{ensure, trial};
 
 /// The trials of this module.
 pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
@@ -33,17 +33,6 @@ const FILES: [&str; 5] = [
     "users.csv",
     "groups.csv",
 ];
-
-fn ensure(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {
-    if cond { Ok(()) } else { Err(what()) }
-}
-
-fn describe(run: &Run) -> String {
-    format!(
-        "exit {}\nstdout:\n{}\nstderr:\n{}",
-        run.code, run.stdout, run.stderr
-    )
-}
 
 /// Records of a CSV file (RFC 4180: quoted fields may hold `,`, `""` and
 /// line breaks), header first. Small on purpose: the test crate has no CSV

@@ -15,7 +15,7 @@ use onramp_core::sync::model::{Snapshot, SourceGroup, SourceUser};
 use onramp_core::sync::source::{ReadReport, SourceError, read_directory};
 use onramp_tests::fake_ad::{FakeAd, FakeAdConfig};
 use onramp_tests::samba::{ADMIN_UPN, UserSpec};
-use onramp_tests::{Fixtures, random_hex, trial};
+use onramp_tests::{Fixtures, ensure, random_hex, trial};
 
 /// The trials of this module.
 pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
@@ -51,10 +51,6 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
             fake_ad_failed_page_or_range_fails_the_read,
         ),
     ]
-}
-
-fn ensure(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {
-    if cond { Ok(()) } else { Err(what()) }
 }
 
 /// A directory profile, validated, and a secret store holding its password.
