@@ -173,25 +173,16 @@ impl StateStore {
         details: &str,
         now_unix: i64,
     ) -> Result<(), StoreError> {
-        let tx = self.write()?;
-        let profile = self.applying_run(run, "record a deprovisioning")?;
-        self.append_result(run, anchor, action, Outcome::Ok, None, now_unix)?;
-        let changed = self
-            .conn
-            .execute(
-                "UPDATE objects SET deprovisioned = 1, updated_unix = ?3
-                 WHERE profile = ?1 AND anchor = ?2",
-                params![profile, anchor, now_unix],
-            )
-            .at(&self.path)?;
-        if changed == 0 {
-            return Err(StoreError::UnknownObject {
-                profile,
-                anchor: anchor.to_owned(),
-            });
-        }
-        self.append_audit(&profile, run, anchor, action, details, now_unix)?;
-        tx.commit().at(&self.path)
+        self.change_object(
+            run,
+            anchor,
+            action,
+            details,
+            now_unix,
+            "record a deprovisioning",
+            "UPDATE objects SET deprovisioned = 1, updated_unix = ?3
+             WHERE profile = ?1 AND anchor = ?2",
+        )
     }
 
     /// Records that the target confirmed the deletion of `anchor`: in one
@@ -206,17 +197,44 @@ impl StateStore {
         details: &str,
         now_unix: i64,
     ) -> Result<(), StoreError> {
+        self.change_object(
+            run,
+            anchor,
+            action,
+            details,
+            now_unix,
+            "record a deletion",
+            "DELETE FROM objects WHERE profile = ?1 AND anchor = ?2",
+        )
+    }
+
+    /// One confirmed change of an existing object, in one transaction: an
+    /// `ok` result, the `statement` on the object (parameters ?1 profile,
+    /// ?2 anchor, ?3 time, as many as it uses), and an audit row; [`StoreError::UnknownObject`] when
+    /// the statement touched nothing.
+    #[allow(clippy::too_many_arguments)]
+    fn change_object(
+        &self,
+        run: RunId,
+        anchor: &str,
+        action: &str,
+        details: &str,
+        now_unix: i64,
+        what: &str,
+        statement: &str,
+    ) -> Result<(), StoreError> {
         let tx = self.write()?;
-        let profile = self.applying_run(run, "record a deletion")?;
+        let profile = self.applying_run(run, what)?;
         self.append_result(run, anchor, action, Outcome::Ok, None, now_unix)?;
-        let removed = self
-            .conn
-            .execute(
-                "DELETE FROM objects WHERE profile = ?1 AND anchor = ?2",
-                params![profile, anchor],
-            )
+        let mut stmt = self.conn.prepare_cached(statement).at(&self.path)?;
+        let values: [&dyn rusqlite::ToSql; 3] = [&profile, &anchor, &now_unix];
+        // A statement uses the first one, two or three of them.
+        let used = stmt.parameter_count().min(values.len());
+        let changed = stmt
+            .execute(rusqlite::params_from_iter(&values[..used]))
             .at(&self.path)?;
-        if removed == 0 {
+        drop(stmt);
+        if changed == 0 {
             return Err(StoreError::UnknownObject {
                 profile,
                 anchor: anchor.to_owned(),
