@@ -28,8 +28,43 @@ pub enum ErrorCode {
     Io,
     /// The operation is not supported yet for this integration.
     NotSupported,
+    /// A run of that profile is already in progress.
+    AlreadyRunning,
     /// Anything else: a bug or an unexpected environment.
     Internal,
+}
+
+impl ErrorCode {
+    /// Every code, in declaration order (the UI's `ErrorCode` union must
+    /// list exactly these; a test checks `ui/src/types.ts`).
+    pub const ALL: [ErrorCode; 10] = [
+        ErrorCode::InvalidInput,
+        ErrorCode::ProfileNotFound,
+        ErrorCode::ProfileInvalid,
+        ErrorCode::ProfileExists,
+        ErrorCode::SecretNotFound,
+        ErrorCode::SecretStore,
+        ErrorCode::Io,
+        ErrorCode::NotSupported,
+        ErrorCode::AlreadyRunning,
+        ErrorCode::Internal,
+    ];
+
+    /// The code's wire name, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::ProfileNotFound => "profile_not_found",
+            ErrorCode::ProfileInvalid => "profile_invalid",
+            ErrorCode::ProfileExists => "profile_exists",
+            ErrorCode::SecretNotFound => "secret_not_found",
+            ErrorCode::SecretStore => "secret_store",
+            ErrorCode::Io => "io",
+            ErrorCode::NotSupported => "not_supported",
+            ErrorCode::AlreadyRunning => "already_running",
+            ErrorCode::Internal => "internal",
+        }
+    }
 }
 
 /// What an engine error looks like at the IPC and CLI boundary.
@@ -75,4 +110,39 @@ impl std::fmt::Display for ErrorReport {
 pub trait ToReport {
     /// Converts the error into its boundary form.
     fn to_report(&self) -> ErrorReport;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_match_serde() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_value(code).unwrap();
+            assert_eq!(json, code.as_str());
+        }
+    }
+
+    /// The front end mirrors the codes in `ui/src/types.ts`; this keeps the
+    /// two in step: the `ErrorCode` union there must list exactly ours.
+    #[test]
+    fn typescript_error_codes_match() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/types.ts");
+        let text = std::fs::read_to_string(path).unwrap();
+        let start = text
+            .find("export type ErrorCode =")
+            .expect("ui/src/types.ts declares `export type ErrorCode =`");
+        let body = &text[start..];
+        let body = &body[..body.find(';').expect("the union ends with ';'")];
+        let mut ts: Vec<&str> = body
+            .split('|')
+            .skip(1)
+            .map(|v| v.trim().trim_matches('\''))
+            .collect();
+        let mut rust: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        ts.sort_unstable();
+        rust.sort_unstable();
+        assert_eq!(ts, rust, "ui/src/types.ts ErrorCode differs from onramp_core::ErrorCode");
+    }
 }
