@@ -10,7 +10,6 @@ mod commands;
 mod context;
 mod expiry;
 mod failure;
-mod logging;
 mod output;
 mod runtime;
 
@@ -32,7 +31,7 @@ fn main() -> ExitCode {
             return f.exit().into();
         }
     };
-    let _log = logging::init(&ctx.paths.log_dir(), cli.global.verbose);
+    let _log = onramp_core::logging::init(&ctx.paths.log_dir(), cli.global.verbose);
     tracing::debug!(command = ?cli.command, "starting");
     match run(&ctx, &cli.command) {
         Ok(exit) => exit.into(),

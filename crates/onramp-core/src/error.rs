@@ -143,6 +143,9 @@ mod tests {
         let mut rust: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
         ts.sort_unstable();
         rust.sort_unstable();
-        assert_eq!(ts, rust, "ui/src/types.ts ErrorCode differs from onramp_core::ErrorCode");
+        assert_eq!(
+            ts, rust,
+            "ui/src/types.ts ErrorCode differs from onramp_core::ErrorCode"
+        );
     }
 }

@@ -12,6 +12,7 @@ pub mod directory;
 pub mod error;
 pub mod expiry;
 pub mod ldap;
+pub mod logging;
 pub mod paths;
 pub mod profile;
 pub mod scim;
