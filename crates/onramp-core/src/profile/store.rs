@@ -141,6 +141,42 @@ impl ProfileStore {
         }
         Ok(path)
     }
+    /// Writes `text` as profile `name` (what the desktop wizard saves).
+    ///
+    /// The text must parse as a profile first, so a file that would not load
+    /// is never written. An existing profile is replaced only with
+    /// `overwrite`; the new file is written next to it and renamed over it,
+    /// so a crash leaves either the old file or the new one, never half of one.
+    pub fn save(&self, name: &str, text: &str, overwrite: bool) -> Result<Profile, ProfileError> {
+        validate_profile_name(name)?;
+        let path = self.dir.join(format!("{name}.toml"));
+        let profile = parse_profile(name, &path, text)?;
+        let write_err = |source| ProfileError::Write {
+            path: path.clone(),
+            source,
+        };
+        if !overwrite && path.exists() {
+            return Err(ProfileError::Exists { path });
+        }
+        std::fs::create_dir_all(&self.dir).map_err(write_err)?;
+        let mut temp = tempfile::NamedTempFile::new_in(&self.dir).map_err(write_err)?;
+        temp.write_all(text.as_bytes())
+            .and_then(|()| temp.as_file().sync_all())
+            .map_err(write_err)?;
+        if overwrite {
+            temp.persist(&path).map_err(|e| write_err(e.error))?;
+        } else {
+            // persist_noclobber: a profile created meanwhile is not replaced.
+            temp.persist_noclobber(&path).map_err(|e| {
+                if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                    ProfileError::Exists { path: path.clone() }
+                } else {
+                    write_err(e.error)
+                }
+            })?;
+        }
+        Ok(profile)
+    }
 }
 
 fn load_file(name: &str, path: &Path) -> Result<Profile, ProfileError> {
@@ -154,6 +190,31 @@ fn load_file(name: &str, path: &Path) -> Result<Profile, ProfileError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn save_validates_refuses_to_clobber_and_replaces_on_request() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ProfileStore::new(dir.path().join("profiles"));
+        let text = template(IntegrationKind::Ad, "corp");
+        store.save("corp", &text, false).unwrap();
+        assert_eq!(store.load("corp").unwrap().kind, IntegrationKind::Ad);
+        assert!(matches!(
+            store.save("corp", &text, false),
+            Err(ProfileError::Exists { .. })
+        ));
+        let renamed = text.replace(
+            "display_name = \"Active Directory\"",
+            "display_name = \"HQ\"",
+        );
+        store.save("corp", &renamed, true).unwrap();
+        assert_eq!(store.load("corp").unwrap().display_name, "HQ");
+        // Invalid text is refused and the saved file is untouched.
+        assert!(store.save("corp", "kind = 1", true).is_err());
+        assert_eq!(store.load("corp").unwrap().display_name, "HQ");
+        assert!(store.save("../evil", &text, true).is_err());
+        let files: Vec<_> = std::fs::read_dir(store.dir()).unwrap().collect();
+        assert_eq!(files.len(), 1, "no temporary files left behind");
+    }
 
     #[test]
     fn create_list_resolve() {
