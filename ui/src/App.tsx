@@ -1,66 +1,125 @@
-// The main window: loads the profile list once, and again on "Refresh".
-// It holds the only state of the page; the components below it are pure.
-import { useCallback, useEffect, useState } from 'preact/hooks';
-import { listProfiles, toErrorReport } from './api';
-import { EmptyState } from './components/EmptyState';
-import { ErrorPanel } from './components/ErrorPanel';
-import { ProfileTable } from './components/ProfileTable';
-import type { ErrorReport, ProfileList } from './types';
+// The window: the header navigation, the current view, and the shell's
+// events. It holds the navigation state, the open setup wizard (kept mounted
+// while the admin looks at another view, so nothing typed is lost) and the
+// manual runs; the views below it load their own data.
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { listenToShell } from './api';
+import { Nav } from './components/Nav';
+import { useNow } from './hooks/useNow';
+import { useSyncRuns } from './hooks/useSyncRuns';
+import type { Route } from './routes';
+import { Dashboard } from './views/Dashboard';
+import { LogsView } from './views/LogsView';
+import { NewIntegration } from './views/NewIntegration';
+import { RunDetailView } from './views/RunDetailView';
+import { RunHistory } from './views/RunHistory';
+import { SettingsView } from './views/SettingsView';
+import { WizardView } from './views/WizardView';
 
-type Load =
-  | { status: 'loading' }
-  | { status: 'error'; error: ErrorReport }
-  | { status: 'ready'; list: ProfileList };
+/** The open setup: which wizard, and a counter so starting again starts fresh. */
+interface OpenSetup {
+  wizardId: string;
+  session: number;
+}
 
 /** The whole page. */
 export function App() {
-  const [load, setLoad] = useState<Load>({ status: 'loading' });
+  const [route, setRoute] = useState<Route>({ view: 'dashboard' });
+  const [setup, setSetup] = useState<OpenSetup | null>(null);
+  const [reloadToken, setReloadToken] = useState(0);
+  const now = useNow();
+  const reloadDashboard = useCallback(() => setReloadToken((n) => n + 1), []);
+  const syncs = useSyncRuns(reloadDashboard);
+  const moved = useRef(false);
 
-  const refresh = useCallback(async () => {
-    setLoad({ status: 'loading' });
-    try {
-      setLoad({ status: 'ready', list: await listProfiles() });
-    } catch (error) {
-      setLoad({ status: 'error', error: toErrorReport(error) });
-    }
+  const navigate = useCallback((next: Route) => {
+    moved.current = true;
+    setRoute(next);
   }, []);
 
   useEffect(() => {
-    void refresh();
-  }, [refresh]);
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    void listenToShell({
+      healthChanged: reloadDashboard,
+      openRun: (target) => navigate({ view: 'run', runId: target.runId, profile: target.profile }),
+      openDashboard: () => navigate({ view: 'dashboard' }),
+    }).then((unlisten) => {
+      if (cancelled) unlisten();
+      else stop = unlisten;
+    });
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [reloadDashboard, navigate]);
+
+  // After a navigation, move the focus to the new view's heading so keyboard
+  // and screen-reader users start reading at the top of it.
+  useEffect(() => {
+    if (!moved.current) return;
+    const heading = document.querySelector<HTMLElement>('main > section:not([hidden]) h2');
+    heading?.focus();
+  }, [route]);
+
+  const startSetup = (wizardId: string) => {
+    setSetup((prev) => ({ wizardId, session: (prev?.session ?? 0) + 1 }));
+    navigate({ view: 'wizard' });
+  };
+  const closeSetup = (saved: boolean) => {
+    setSetup(null);
+    if (saved) reloadDashboard();
+    navigate({ view: 'dashboard' });
+  };
 
   return (
     <>
       <header class="app-header">
         <h1>Onramp</h1>
-        <p class="tagline">Directory sync and identity integrations</p>
+        <Nav
+          current={route.view}
+          setupOpen={setup !== null}
+          onGo={(view) =>
+            navigate(view === 'history' ? { view, profile: null } : { view } as Route)
+          }
+        />
       </header>
       <main>
-        <section aria-labelledby="profiles-heading" aria-busy={load.status === 'loading'}>
-          <div class="section-head">
-            <h2 id="profiles-heading">Profiles</h2>
-            <button type="button" onClick={() => void refresh()} disabled={load.status === 'loading'}>
-              Refresh
-            </button>
-          </div>
-          <Body load={load} />
-        </section>
+        {route.view === 'dashboard' && (
+          <Dashboard reloadToken={reloadToken} now={now} syncs={syncs} navigate={navigate} />
+        )}
+        {route.view === 'new' && (
+          <NewIntegration openSetup={setup?.wizardId ?? null} onStart={startSetup} navigate={navigate} />
+        )}
+        {setup !== null && (
+          <WizardView
+            key={setup.session}
+            wizardId={setup.wizardId}
+            visible={route.view === 'wizard'}
+            onClose={closeSetup}
+          />
+        )}
+        {route.view === 'wizard' && setup === null && <NoSetup navigate={navigate} />}
+        {route.view === 'history' && <RunHistory profile={route.profile} navigate={navigate} />}
+        {route.view === 'run' && <RunDetailView runId={route.runId} profile={route.profile} navigate={navigate} />}
+        {route.view === 'logs' && <LogsView />}
+        {route.view === 'settings' && <SettingsView />}
       </main>
     </>
   );
 }
 
-function Body({ load }: { load: Load }) {
-  switch (load.status) {
-    case 'loading':
-      return <p role="status">Loading profiles…</p>;
-    case 'error':
-      return <ErrorPanel title="The profiles could not be listed" error={load.error} />;
-    case 'ready':
-      return load.list.profiles.length === 0 ? (
-        <EmptyState dir={load.list.dir} />
-      ) : (
-        <ProfileTable list={load.list} />
-      );
-  }
+function NoSetup({ navigate }: { navigate: (route: Route) => void }) {
+  return (
+    <section aria-labelledby="nosetup-heading">
+      <h2 id="nosetup-heading" tabIndex={-1}>
+        No setup in progress
+      </h2>
+      <p>
+        <button type="button" onClick={() => navigate({ view: 'new' })}>
+          New integration
+        </button>
+      </p>
+    </section>
+  );
 }

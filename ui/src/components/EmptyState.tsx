@@ -1,24 +1,21 @@
-// Shown when the profiles folder holds no profile: tells the admin exactly
-// how to create the first one, since the wizard UI does not exist yet.
-const EXAMPLE = 'onramp profile new NAME --kind ad';
+// Shown when the profiles folder holds no profile: leads to the setup wizard.
 
-/** The "no profiles yet" message. */
-export function EmptyState({ dir }: { dir: string }) {
+/** The "no integrations yet" message. */
+export function EmptyState({ dir, onNew }: { dir: string; onNew: () => void }) {
   return (
     <div class="empty-state">
-      <h3>No profiles yet</h3>
-      <p>A profile describes one integration: which directory to read, what to sync, and when.</p>
-      <p>Create one from a terminal, replacing NAME with a short name such as corp-ad:</p>
-      <pre>
-        <code>{EXAMPLE}</code>
-      </pre>
+      <h3>No integrations yet</h3>
       <p>
-        Other kinds: <code>ldap</code>, <code>entra</code>, <code>google</code>, <code>okta</code>,{' '}
-        <code>saml</code>, <code>sentinelone</code>, <code>bitdefender</code>, <code>defender</code>,{' '}
-        <code>heimdal</code>.
+        An integration reads users and groups from a directory and keeps a platform in step with it. The setup
+        walks you through the connection, the checks, what to sync, and a preview before anything changes.
       </p>
       <p>
-        Profiles are read from <code class="path">{dir}</code>. Edit the new file, then press Refresh.
+        <button type="button" onClick={onNew}>
+          New integration
+        </button>
+      </p>
+      <p class="muted">
+        Profiles are saved in <code class="path">{dir}</code>.
       </p>
     </div>
   );
