@@ -14,7 +14,7 @@ mod remedies;
 mod target;
 
 pub use bound::{BoundError, open_bound};
-pub use checks::{CHECK_IDS, run_checks};
+pub use checks::{CHECK_IDS, run_checks, run_selected_checks};
 pub use discover::{
     EmailReport, GroupInfo, OuNode, SkippedUser, discover_email, discover_groups, discover_ous,
 };

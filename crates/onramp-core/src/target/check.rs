@@ -20,6 +20,8 @@ use crate::secret::{SecretError, SecretStore};
 const CONNECT: &str = "target.connect";
 const AUTH: &str = "target.auth";
 const SCIM: &str = "target.scim";
+/// Every target check id, in the order [`check_target`] runs them.
+pub const CHECK_IDS: [&str; 3] = [CONNECT, AUTH, SCIM];
 const CA_KEY: &str = "target.ca_file";
 /// A certificate expiring sooner than this is a warning.
 const EXPIRY_WARNING: Duration = Duration::from_secs(30 * 24 * 3600);

@@ -12,6 +12,6 @@ mod http;
 mod spc;
 
 pub use auth::{AuthError, authorization};
-pub use check::check_target;
+pub use check::{CHECK_IDS, check_target};
 pub use http::{HttpClient, error_chain, http_client};
 pub use spc::{Capabilities, SpcError, parse_service_provider_config};

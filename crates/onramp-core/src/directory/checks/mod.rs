@@ -46,18 +46,34 @@ impl Run<'_> {
     }
 }
 
-/// Runs all checks, or only `only`. `now_unix` dates certificate expiry.
+/// Runs all checks, or only `only` (the CLI's `--only`). `now_unix` dates
+/// certificate expiry.
 pub async fn run_checks(
     target: &DirectoryTarget,
     secrets: &dyn SecretStore,
     only: Option<&str>,
     now_unix: i64,
 ) -> Result<CheckReport, DirectoryError> {
-    if let Some(id) = only
-        && !CHECK_IDS.contains(&id)
-    {
+    match only {
+        Some(id) => run_selected_checks(target, secrets, &[id], now_unix).await,
+        None => run_selected_checks(target, secrets, &CHECK_IDS, now_unix).await,
+    }
+}
+
+/// Runs the checks named in `ids`, in the order of [`CHECK_IDS`] (a wizard
+/// step asks for a few of them). A check whose prerequisite ran in this call
+/// and failed is reported as skipped: nothing after a failed reachability
+/// check, no read access after a failed bind. An unknown id is an error
+/// before anything runs.
+pub async fn run_selected_checks(
+    target: &DirectoryTarget,
+    secrets: &dyn SecretStore,
+    ids: &[&str],
+    now_unix: i64,
+) -> Result<CheckReport, DirectoryError> {
+    if let Some(id) = ids.iter().find(|id| !CHECK_IDS.contains(id)) {
         return Err(DirectoryError::UnknownCheck(
-            id.to_owned(),
+            (*id).to_owned(),
             CHECK_IDS.join(", "),
         ));
     }
@@ -70,19 +86,19 @@ pub async fn run_checks(
         now_unix,
     };
     let mut checks: Vec<CheckResult> = Vec::new();
-    let wanted = |id: &str| only.is_none_or(|o| o == id);
-    let blocked = |checks: &[CheckResult], ids: &[&str]| {
-        only.is_none()
-            && checks
-                .iter()
-                .any(|c| ids.contains(&c.id.as_str()) && c.status == CheckStatus::Fail)
+    let wanted = |id: &str| ids.contains(&id);
+    // Only a prerequisite that ran here (and failed) blocks a later check.
+    let blocked = |checks: &[CheckResult], prerequisite: &str| {
+        checks
+            .iter()
+            .any(|c| c.id == prerequisite && c.status == CheckStatus::Fail)
     };
 
     if wanted(reachability::ID) {
         checks.push(reachability::run(&run).await);
     }
-    if blocked(&checks, &[reachability::ID]) {
-        for id in &CHECK_IDS[1..] {
+    if blocked(&checks, reachability::ID) {
+        for id in CHECK_IDS[1..].iter().filter(|id| wanted(id)) {
             checks.push(CheckResult::skipped(
                 id,
                 "not run: the server is not reachable",
@@ -103,7 +119,7 @@ pub async fn run_checks(
         checks.push(bind::run(&run).await);
     }
     if wanted(read_access::ID) {
-        if blocked(&checks, &[bind::ID]) {
+        if blocked(&checks, bind::ID) {
             checks.push(CheckResult::skipped(
                 read_access::ID,
                 "not run: the bind failed",
