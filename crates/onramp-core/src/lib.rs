@@ -20,5 +20,6 @@ pub mod secret;
 pub mod sync;
 pub mod target;
 pub mod tls;
+pub mod wizard;
 
 pub use error::{ErrorCode, ErrorReport};
