@@ -19,6 +19,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 step "front end (npm ci, build)"
 bash scripts/build-ui.sh
+bash scripts/test-ui.sh
 
 step "format"
 cargo fmt --all -- --check
