@@ -155,11 +155,49 @@ pub fn secret_names(wizard: &Wizard, profile_name: &str) -> Vec<(String, SecretN
 /// Builds the profile the draft describes. `values` are keyed by field key;
 /// a field without a value takes its default; secret fields have no value
 /// (their secrets are staged apart) and are set to their secret names.
-/// `profiles_dir` is where the profile would be saved.
+/// `profiles_dir` is where the profile would be saved. This is the whole
+/// wizard, as it will be saved; see [`draft_profile_through`] for the part
+/// a step's checks or a discovery need.
 pub fn draft_profile(
     wizard: &Wizard,
     values: &Map<String, Value>,
     profiles_dir: &Path,
+) -> Result<DraftProfile, DraftError> {
+    build(wizard, values, profiles_dir, wizard.steps.len())
+}
+
+/// Like [`draft_profile`], but only the fields of the steps up to and
+/// including `step_id` are used: the profile a step's checks or a discovery
+/// run against before the later steps (the platform, say) are filled in.
+/// Values of later fields are ignored, and their `required` does not apply
+/// yet; the profile name and display name are taken as in the full draft.
+pub fn draft_profile_through(
+    wizard: &Wizard,
+    values: &Map<String, Value>,
+    profiles_dir: &Path,
+    step_id: &str,
+) -> Result<DraftProfile, DraftError> {
+    match wizard.steps.iter().position(|s| s.id == step_id) {
+        Some(i) => build(wizard, values, profiles_dir, i + 1),
+        None => Err(DraftError {
+            errors: vec![FieldError::new(
+                "",
+                format!(
+                    "the {} wizard has no step '{}'",
+                    wizard.title,
+                    step_id.chars().take(80).collect::<String>()
+                ),
+            )],
+        }),
+    }
+}
+
+/// The draft built from the fields of the first `steps` steps.
+fn build(
+    wizard: &Wizard,
+    values: &Map<String, Value>,
+    profiles_dir: &Path,
+    steps: usize,
 ) -> Result<DraftProfile, DraftError> {
     let mut errors: Vec<FieldError> = Vec::new();
     for key in values.keys() {
@@ -191,7 +229,7 @@ pub fn draft_profile(
     let display = text_of(wizard, DISPLAY_NAME_KEY, values).unwrap_or_else(|| wizard.title.clone());
     table.insert(DISPLAY_NAME_KEY.to_owned(), toml::Value::String(display));
 
-    for field in wizard.fields() {
+    for field in wizard.steps[..steps].iter().flat_map(|s| &s.fields) {
         if field.key == PROFILE_NAME_KEY || field.key == DISPLAY_NAME_KEY {
             continue;
         }

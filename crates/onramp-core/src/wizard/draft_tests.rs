@@ -320,3 +320,47 @@ fn an_ldap_draft_is_a_valid_profile() {
     let again = parse_profile(&d.name, &d.profile.path, &d.toml).unwrap();
     assert_eq!(again, d.profile);
 }
+
+#[test]
+fn a_draft_through_a_step_needs_only_that_far() {
+    let w = wizard("ad");
+    // What the admin has entered when the connection step's checks run.
+    let v = values(json!({
+        "connection.url": "ldaps://dc1.corp.example.com",
+        "connection.starttls": false,
+        "connection.bind_dn": "svc-onramp@corp.example.com",
+        "sync.max_tag_length": 29,
+        "schedule.interval_minutes": 15
+    }));
+    let full = errors(&w, &v);
+    assert!(full.iter().any(|e| e.key == "target.url"), "{full:?}");
+    let step = w.step_running(&["ldap.reachability"]).unwrap();
+    assert_eq!(step.id, "connection");
+    let d = draft_profile_through(&w, &v, dir(), &step.id).unwrap();
+    assert_eq!(d.profile.target, None);
+    let Connection::Directory(c) = &d.profile.connection else {
+        panic!()
+    };
+    assert_eq!(c.bind_password_secret.as_str(), "ad-bind-password");
+    // Later values are ignored, even wrong ones; earlier ones still count.
+    let mut later = v.clone();
+    later.insert("target.url".into(), json!(5));
+    assert!(draft_profile_through(&w, &later, dir(), "connection").is_ok());
+    let mut earlier = v.clone();
+    earlier.remove("connection.url");
+    let errs = draft_profile_through(&w, &earlier, dir(), "security")
+        .unwrap_err()
+        .errors;
+    assert_eq!(errs[0].key, "connection.url");
+    // Discovery of the OU tree needs the steps up to the scope step.
+    let scope = w.step_with_field(FieldType::OuTree).unwrap();
+    assert_eq!(scope.id, "scope");
+    assert!(draft_profile_through(&w, &v, dir(), &scope.id).is_ok());
+    // The platform step's checks need it filled in.
+    let target = w.step_running(&["target.auth".to_owned()]).unwrap();
+    let errs = draft_profile_through(&w, &v, dir(), &target.id)
+        .unwrap_err()
+        .errors;
+    assert_eq!(errs[0].key, "target.url");
+    assert!(draft_profile_through(&w, &v, dir(), "nope").is_err());
+}

@@ -23,7 +23,10 @@ mod values;
 
 pub use builtin::{BUILTIN_FILES, builtin};
 pub use checks::{CheckGroup, check_group, check_ids, is_known_check, run_step_checks};
-pub use draft::{DraftError, DraftProfile, FieldError, draft_name, draft_profile, secret_names};
+pub use draft::{
+    DraftError, DraftProfile, FieldError, draft_name, draft_profile, draft_profile_through,
+    secret_names,
+};
 pub use error::WizardError;
 pub use keys::PROFILE_NAME_KEY;
 pub use model::{

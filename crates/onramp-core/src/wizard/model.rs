@@ -331,4 +331,21 @@ impl Wizard {
     pub fn field(&self, key: &str) -> Option<&Field> {
         self.fields().find(|f| f.key == key)
     }
+
+    /// The last step that runs any of the check `ids`: the part of the
+    /// wizard a run of those checks needs (see `draft_profile_through`).
+    pub fn step_running<S: AsRef<str>>(&self, ids: &[S]) -> Option<&Step> {
+        self.steps.iter().rev().find(|s| {
+            ids.iter()
+                .any(|id| s.checks.iter().any(|c| c == id.as_ref()))
+        })
+    }
+
+    /// The first step with a field of type `field_type` (the step an OU
+    /// tree, group picker or email survey is discovered for).
+    pub fn step_with_field(&self, field_type: FieldType) -> Option<&Step> {
+        self.steps
+            .iter()
+            .find(|s| s.fields.iter().any(|f| f.field_type == field_type))
+    }
 }
