@@ -214,6 +214,8 @@ test('walks a wizard with every field type and step kind', async () => {
     assert.equal(await page.locator('#field-sync-max_tag_length').inputValue(), '64');
     await page.locator('#field-sync-max_tag_length').fill('0');
     assert.match(await page.locator('#field-sync-max_tag_length-error').innerText(), /from 1 to 256/);
+    await page.locator('#field-sync-max_tag_length').fill('2.5');
+    assert.match(await page.locator('#field-sync-max_tag_length-error').innerText(), /whole number/);
     const before = backend.callsOf('validate_draft').length;
     await next(page);
     await stepIs(page, 'mapping');

@@ -45,7 +45,9 @@ export function fieldProblem(field: WizardField, values: DraftValues, state: Cli
     if (!field.required) return null;
     return field.type === 'group_picker' ? 'Choose at least one group.' : `${field.label} is required.`;
   }
-  if (field.type === 'number' && typeof value === 'number') return rangeProblem(field, value);
+  if (field.type === 'number' && typeof value === 'number') {
+    return Number.isInteger(value) ? rangeProblem(field, value) : `${field.label} must be a whole number.`;
+  }
   return null;
 }
 

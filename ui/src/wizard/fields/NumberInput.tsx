@@ -11,6 +11,7 @@ export function NumberInput(props: InputProps & { onBadInput: (bad: boolean) => 
       type="number"
       class="number"
       value={typeof value === 'number' ? String(value) : undefined}
+      step={1}
       min={field.min}
       max={field.max}
       placeholder={field.placeholder}
