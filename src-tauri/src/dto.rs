@@ -37,6 +37,12 @@ pub struct ProfileSummary {
     pub schedule: Option<ScheduleInfo>,
     /// How the profile is doing.
     pub health: Health,
+    /// The latest run, if any.
+    pub last_run: Option<RunRecord>,
+    /// Unix seconds of the next scheduled run; none when not scheduled.
+    pub next_run_at: Option<i64>,
+    /// Whether a run of this profile is in progress.
+    pub running: bool,
 }
 
 /// A profile's schedule.
@@ -118,21 +124,43 @@ impl Health {
     }
 }
 
+/// What the state store and the scheduler know about a valid profile.
+#[derive(Debug)]
+pub struct ProfileStatus {
+    /// The health colour with the last run in words.
+    pub health: Health,
+    /// The latest run.
+    pub last_run: Option<RunRecord>,
+    /// The next scheduled run.
+    pub next_run_at: Option<i64>,
+    /// Whether it runs now.
+    pub running: bool,
+}
+
 impl ProfileSummary {
-    /// A row for a profile file; `health` is asked only for a valid profile.
-    pub fn new(entry: ProfileEntry, health: impl FnOnce(&Profile) -> Health) -> Self {
+    /// A row for a profile file; `status` is asked only for a valid profile.
+    pub fn new(entry: ProfileEntry, status: impl FnOnce(&Profile) -> ProfileStatus) -> Self {
         let path = entry.path.display().to_string();
         match entry.profile {
-            Ok(p) => Self {
-                health: health(&p),
-                name: entry.name,
-                path,
-                display_name: p.display_name,
-                kind: Some(p.kind.id()),
-                kind_label: Some(p.kind.label()),
-                schedule: Some((&p.schedule).into()),
-            },
+            Ok(p) => {
+                let status = status(&p);
+                Self {
+                    health: status.health,
+                    last_run: status.last_run,
+                    next_run_at: status.next_run_at,
+                    running: status.running,
+                    name: entry.name,
+                    path,
+                    display_name: p.display_name,
+                    kind: Some(p.kind.id()),
+                    kind_label: Some(p.kind.label()),
+                    schedule: Some((&p.schedule).into()),
+                }
+            }
             Err(e) => Self {
+                last_run: None,
+                next_run_at: None,
+                running: false,
                 display_name: entry.name.clone(),
                 name: entry.name,
                 path,
@@ -164,7 +192,14 @@ mod tests {
             .list()
             .unwrap()
             .into_iter()
-            .map(|e| ProfileSummary::new(e, |_| Health::from_store(StoreHealth::Unknown, None)))
+            .map(|e| {
+                ProfileSummary::new(e, |_| ProfileStatus {
+                    health: Health::from_store(StoreHealth::Unknown, None),
+                    last_run: None,
+                    next_run_at: Some(1_800_000_000),
+                    running: false,
+                })
+            })
             .collect();
         let json = serde_json::to_value(&rows).unwrap();
 
@@ -175,6 +210,9 @@ mod tests {
         assert_eq!(json[1]["schedule"]["intervalMinutes"], 15);
         assert_eq!(json[1]["health"]["state"], "unknown");
         assert_eq!(json[1]["health"]["summary"], "Never synced");
+        assert_eq!(json[1]["nextRunAt"], 1_800_000_000);
+        assert_eq!(json[1]["running"], false);
+        assert!(json[1]["lastRun"].is_null());
     }
 
     #[test]
@@ -189,4 +227,75 @@ mod tests {
             assert_eq!(json["state"], want);
         }
     }
+}
+
+/// One entry of `list_wizards`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WizardSummary {
+    /// The wizard's id (its file stem).
+    pub id: String,
+    /// The profile kind it produces.
+    pub kind: &'static str,
+    /// Its title.
+    pub title: String,
+    /// One paragraph on what it sets up.
+    pub summary: String,
+}
+
+/// The answer of `validate_draft`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DraftValidation {
+    /// What is wrong, by field.
+    pub errors: Vec<onramp_core::wizard::FieldError>,
+    /// The file name the draft will be saved as.
+    pub profile_name: String,
+}
+
+/// The answer of `discover`.
+#[derive(Debug, Serialize)]
+#[serde(tag = "what", rename_all = "snake_case")]
+pub enum Discovery {
+    /// The OU tree under the base DN (one root).
+    Ous {
+        /// The root node.
+        ous: Vec<onramp_core::directory::OuNode>,
+    },
+    /// The groups with their member counts.
+    Groups {
+        /// Every group under the base DN.
+        groups: Vec<onramp_core::directory::GroupInfo>,
+    },
+    /// The email attribute survey.
+    Email {
+        /// Counts and the users that would be skipped.
+        email: onramp_core::directory::EmailReport,
+    },
+}
+
+/// The answer of `run_detail`.
+#[derive(Debug, Serialize)]
+pub struct RunDetail {
+    /// The run.
+    pub run: RunRecord,
+    /// Its per-object results.
+    pub results: Vec<onramp_core::sync::store::ObjectResult>,
+}
+
+/// The answer of `read_logs`.
+#[derive(Debug, Serialize)]
+pub struct LogTail {
+    /// The file read, if there is one yet.
+    pub file: Option<String>,
+    /// Its newest lines, oldest first.
+    pub lines: Vec<String>,
+}
+
+/// The app's own settings.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    /// Start Onramp in the tray at login.
+    pub autostart: bool,
 }

@@ -1,25 +1,118 @@
 //! The Onramp desktop app.
 //!
-//! This crate is the shell only: it resolves where Onramp's files live, keeps
-//! that in Tauri's managed state, and exposes a few thin `async` commands to
-//! the web front end (`ui/`). Everything those commands do is done by
-//! `onramp-core`, so the CLI and the app behave the same and the engine
-//! builds and tests without Tauri or WebKit.
+//! This crate is the shell only: it builds the engine's pieces (paths,
+//! secret store, sync runner, scheduler, notifier) into Tauri's managed
+//! state, exposes thin `async` commands to the web front end (`ui/`), and
+//! owns the window, the tray, the scheduler task and the single-instance and
+//! autostart plugins. Everything those do is done by `onramp-core`, so the
+//! CLI and the app behave the same and the engine builds and tests without
+//! Tauri or WebKit.
 
 // No console window behind the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
 mod dto;
+mod engine;
+mod events;
+mod runs;
+mod scheduler;
+mod secrets;
 mod state;
+mod status;
+mod tray;
+
+use std::sync::Arc;
+
+use onramp_core::notify::{DesktopNotifier, Notification};
+use tauri::{AppHandle, Manager, WindowEvent};
+use tauri_plugin_autostart::MacosLauncher;
+
+use crate::events::{OPEN_RUN, OpenRun};
+
+/// Given by the autostart entry: start in the tray without showing the window.
+const MINIMIZED_FLAG: &str = "--minimized";
 
 fn main() {
+    let paths = state::resolve_paths();
+    let _log = paths
+        .as_ref()
+        .ok()
+        .map(|p| onramp_core::logging::init(&p.log_dir(), false));
+
     let result = tauri::Builder::default()
-        .manage(state::AppState::from_env())
-        .invoke_handler(tauri::generate_handler![commands::list_profiles])
+        // First: a second start only brings the running instance's window forward.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            events::show_main_window(app);
+        }))
+        .plugin(tauri_plugin_autostart::init(
+            MacosLauncher::LaunchAgent,
+            Some(vec![MINIMIZED_FLAG]),
+        ))
+        .setup(move |app| {
+            let handle = app.handle().clone();
+            let notifier = Arc::new(DesktopNotifier::new(Arc::new(move |n: &Notification| {
+                open_run(&handle, n);
+            })));
+            app.manage(state::AppState::new(paths.clone(), notifier));
+            if let Err(e) = tray::build(app.handle()) {
+                // A desktop without a tray area still gets the window and the scheduler.
+                tracing::warn!("no tray icon: {e}");
+            }
+            let refresh = app.handle().clone();
+            tauri::async_runtime::spawn_blocking(move || tray::refresh(&refresh));
+            scheduler::spawn(app.handle().clone());
+            if std::env::args().any(|a| a == MINIMIZED_FLAG)
+                && let Some(window) = app.get_webview_window("main")
+            {
+                window.hide()?;
+            }
+            tracing::info!("Onramp desktop started");
+            Ok(())
+        })
+        .on_window_event(|window, event| {
+            // Closing the window keeps the scheduler running in the tray.
+            if let WindowEvent::CloseRequested { api, .. } = event
+                && window.app_handle().tray_by_id("onramp").is_some()
+            {
+                api.prevent_close();
+                let _ = window.hide();
+            }
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::profiles::list_profiles,
+            commands::wizard::list_wizards,
+            commands::wizard::get_wizard,
+            commands::wizard::validate_draft,
+            commands::wizard::stage_secret,
+            commands::wizard::run_checks,
+            commands::wizard::discover,
+            commands::wizard::preview_draft,
+            commands::wizard::save_profile,
+            commands::sync::sync_now,
+            commands::sync::approve_run,
+            commands::sync::run_history,
+            commands::sync::run_detail,
+            commands::app::read_logs,
+            commands::app::get_settings,
+            commands::app::set_autostart,
+        ])
         .run(tauri::generate_context!());
     if let Err(error) = result {
         eprintln!("onramp-desktop: cannot start: {error}");
         std::process::exit(1);
     }
+}
+
+/// A clicked notification: bring the window forward on that run.
+fn open_run(app: &AppHandle, n: &Notification) {
+    events::show_main_window(app);
+    events::emit(
+        app,
+        OPEN_RUN,
+        OpenRun {
+            profile: n.profile.clone(),
+            run_id: n.run.0,
+        },
+    );
 }

@@ -1,0 +1,16 @@
+//! `list_profiles`: the dashboard's rows.
+
+use tauri::{AppHandle, Manager};
+
+use onramp_core::error::ErrorReport;
+
+use crate::dto::ProfileList;
+use crate::engine;
+use crate::state::AppState;
+use crate::status;
+
+/// Lists every profile file with its kind, schedule, health, last and next run.
+#[tauri::command]
+pub async fn list_profiles(app: AppHandle) -> Result<ProfileList, ErrorReport> {
+    engine::run_blocking(move || status::profile_list(&app.state::<AppState>())).await
+}

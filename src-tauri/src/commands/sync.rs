@@ -1,0 +1,86 @@
+//! Sync Now, approving a held run, and the run history.
+
+use onramp_core::error::{ErrorCode, ErrorReport};
+use onramp_core::sync::SyncProgress;
+use onramp_core::sync::run::SyncReport;
+use onramp_core::sync::store::{RunId, RunRecord};
+use tauri::ipc::Channel;
+use tauri::{AppHandle, Manager};
+
+use crate::dto::RunDetail;
+use crate::engine::{self, now_unix};
+use crate::events::{self, HEALTH_CHANGED};
+use crate::runs;
+use crate::state::{AppState, open_store};
+
+fn store_error(e: impl std::fmt::Display) -> ErrorReport {
+    ErrorReport::new(ErrorCode::Io, format!("the state store failed: {e}"))
+}
+
+/// Runs `profile` now, streaming `SyncEvent`s to `on_event`.
+#[tauri::command]
+pub async fn sync_now(
+    app: AppHandle,
+    profile: String,
+    on_event: Channel<SyncProgress>,
+) -> Result<SyncReport, ErrorReport> {
+    runs::run_profile(app, profile, move |event| {
+        if let Err(e) = on_event.send(event) {
+            tracing::debug!("the window stopped listening to the progress: {e}");
+        }
+    })
+    .await
+}
+
+/// Approves a held run: the next run of its profile applies the plan once.
+#[tauri::command]
+pub async fn approve_run(app: AppHandle, run_id: i64) -> Result<(), ErrorReport> {
+    let emitter = app.clone();
+    engine::run_blocking(move || {
+        let store = open_store(&app.state::<AppState>().paths()?)?;
+        store.approve(RunId(run_id), now_unix()).map_err(|e| {
+            ErrorReport::new(
+                ErrorCode::InvalidInput,
+                format!("cannot approve run {run_id}: {e}"),
+            )
+        })?;
+        tracing::info!(run = run_id, "held run approved in the app");
+        Ok(())
+    })
+    .await?;
+    events::emit(&emitter, HEALTH_CHANGED, ());
+    Ok(())
+}
+
+/// The newest runs of `profile`.
+#[tauri::command]
+pub async fn run_history(
+    app: AppHandle,
+    profile: String,
+    limit: usize,
+) -> Result<Vec<RunRecord>, ErrorReport> {
+    engine::run_blocking(move || {
+        let store = open_store(&app.state::<AppState>().paths()?)?;
+        store
+            .runs(Some(&profile), limit.clamp(1, 1000))
+            .map_err(store_error)
+    })
+    .await
+}
+
+/// One run with its per-object results.
+#[tauri::command]
+pub async fn run_detail(app: AppHandle, run_id: i64) -> Result<RunDetail, ErrorReport> {
+    engine::run_blocking(move || {
+        let store = open_store(&app.state::<AppState>().paths()?)?;
+        let run = store
+            .run(RunId(run_id))
+            .map_err(store_error)?
+            .ok_or_else(|| {
+                ErrorReport::new(ErrorCode::InvalidInput, format!("there is no run {run_id}"))
+            })?;
+        let results = store.results(RunId(run_id)).map_err(store_error)?;
+        Ok(RunDetail { run, results })
+    })
+    .await
+}

@@ -1,0 +1,37 @@
+//! The app-wide events the shell emits to the window (docs/desktop-ipc.md).
+
+use serde::Serialize;
+use tauri::{AppHandle, Emitter, Manager};
+
+/// A run started or finished: the dashboard reloads.
+pub const HEALTH_CHANGED: &str = "onramp://health-changed";
+/// A notification or the tray asked to show a run.
+pub const OPEN_RUN: &str = "onramp://open-run";
+/// The tray's "Open".
+pub const OPEN_DASHBOARD: &str = "onramp://open-dashboard";
+
+/// The payload of [`OPEN_RUN`].
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OpenRun {
+    /// The profile the run belongs to.
+    pub profile: String,
+    /// The run to show.
+    pub run_id: i64,
+}
+
+/// Emits an event to every window; a window that is gone is not an error worth more than a log line.
+pub fn emit<P: Serialize + Clone>(app: &AppHandle, event: &str, payload: P) {
+    if let Err(e) = app.emit(event, payload) {
+        tracing::warn!("cannot emit {event}: {e}");
+    }
+}
+
+/// Shows, unminimises and focuses the main window.
+pub fn show_main_window(app: &AppHandle) {
+    if let Some(window) = app.get_webview_window("main") {
+        let _ = window.unminimize();
+        let _ = window.show();
+        let _ = window.set_focus();
+    }
+}

@@ -1,0 +1,91 @@
+//! The scheduler task: every few seconds it asks the engine's `Scheduler`
+//! which profiles are due and starts them in the background.
+//!
+//! Due times are wall-clock times, and the tick is short, so after the
+//! machine sleeps through one or more due times the profile runs once soon
+//! after waking (a catch-up), not once per missed interval. The engine's
+//! `SyncRunner` makes sure a run never overlaps another run of the same profile.
+
+use std::time::Duration;
+
+use onramp_core::error::ToReport;
+use tauri::{AppHandle, Manager};
+
+use crate::engine::{self, now_unix};
+use crate::runs;
+use crate::state::AppState;
+
+/// How often the due times are looked at.
+const TICK: Duration = Duration::from_secs(20);
+
+/// Starts the scheduler task for the app's lifetime.
+pub fn spawn(app: AppHandle) {
+    tauri::async_runtime::spawn(async move {
+        let mut ticker = tokio::time::interval(TICK);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            ticker.tick().await;
+            let due = {
+                let app = app.clone();
+                engine::run_blocking(move || due_now(&app)).await
+            };
+            match due {
+                Ok(names) => {
+                    for name in names {
+                        tracing::info!(profile = %name, "scheduled sync is due");
+                        runs::spawn_run(&app, name);
+                    }
+                }
+                Err(e) => tracing::warn!("scheduler: {}", e.message),
+            }
+        }
+    });
+}
+
+/// The profiles due now (blocking: reads the profile files and the run history).
+fn due_now(app: &AppHandle) -> Result<Vec<String>, onramp_core::ErrorReport> {
+    let state = app.state::<AppState>();
+    let entries = state.profiles()?.list().map_err(|e| e.to_report())?;
+    let scheduled: Vec<_> = entries
+        .into_iter()
+        .filter_map(|e| e.profile.ok())
+        .map(|p| (p.name, p.schedule))
+        .collect();
+    let now = now_unix();
+    let last_runs = last_run_times(&state, &scheduled);
+    let mut scheduler = state.scheduler();
+    for (name, at) in last_runs {
+        scheduler.remember_last_run(&name, at);
+    }
+    Ok(scheduler.plan(&scheduled, now))
+}
+
+/// When each profile last started an applying run, from the state store,
+/// so a restart does not forget that a profile is overdue (or just ran).
+fn last_run_times(
+    state: &AppState,
+    profiles: &[(String, onramp_core::profile::Schedule)],
+) -> Vec<(String, i64)> {
+    let Ok(paths) = state.paths() else {
+        return Vec::new();
+    };
+    if !paths
+        .data_dir
+        .join(onramp_core::sync::store::FILE_NAME)
+        .exists()
+    {
+        return Vec::new();
+    }
+    let Ok(store) = crate::state::open_store(&paths) else {
+        return Vec::new();
+    };
+    profiles
+        .iter()
+        .filter_map(|(name, _)| {
+            let runs = store.runs(Some(name), 20).ok()?;
+            runs.into_iter()
+                .find(|r| r.mode == onramp_core::sync::store::RunMode::Apply)
+                .map(|r| (name.clone(), r.started_at))
+        })
+        .collect()
+}
