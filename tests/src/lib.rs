@@ -13,6 +13,7 @@
 //! * [`tls_proxy`]: HTTPS in front of any loopback port, with its own CA.
 //! * [`fake_http`], [`session_bus`], [`onramp_cli`]: fakes for cloud APIs,
 //!   a private D-Bus + Secret Service, and driving the `onramp` binary.
+//! * [`fake_notifications`]: a desktop notification server on a private bus.
 //!
 //! [`Fixtures`] starts each shared server on first use and stops them all
 //! when dropped; every server process is also in its own process group with a
@@ -23,6 +24,7 @@ use std::sync::OnceLock;
 
 pub mod fake_ad;
 pub mod fake_http;
+pub mod fake_notifications;
 pub mod fault_proxy;
 pub mod ldap;
 pub mod onramp_cli;

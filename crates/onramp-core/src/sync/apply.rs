@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use super::model::{DesiredGroup, DesiredUser};
 use super::plan::{DeprovisionAction, GroupChange, Plan, UserUpdate};
+use super::progress::{PhaseCounter, ProgressSink, SyncPhase, no_progress};
 use super::scim_map::{keep_platform_values, merged, platform_edits, to_scim_user};
 use super::store::{AppliedState, RunId, StateStore, StoreError};
 use crate::profile::ConflictPolicy;
@@ -80,13 +81,32 @@ impl Applier<'_> {
     /// Applies the plan: users first (so groups can reference them), then
     /// deprovisioning, then groups.
     pub async fn apply(&mut self, plan: &Plan) -> Result<ApplyCounts, StoreError> {
+        self.apply_with_progress(plan, &no_progress).await
+    }
+
+    /// [`Self::apply`], reporting one `Applying` step per operation of the
+    /// plan to `progress` (throttled).
+    pub async fn apply_with_progress(
+        &mut self,
+        plan: &Plan,
+        progress: ProgressSink<'_>,
+    ) -> Result<ApplyCounts, StoreError> {
+        let total = plan.creates.len()
+            + plan.updates.len()
+            + plan.deprovisions.len()
+            + plan.group_creates.len()
+            + plan.group_changes.len();
+        let counter = PhaseCounter::start(progress, SyncPhase::Applying, total as u64);
+        let counter = &counter;
         let mut counts = ApplyCounts::default();
         let client = self.client;
         let admin_role = self.admin_role;
 
         let created =
             for_each_concurrent(plan.creates.iter(), self.concurrency, |user| async move {
-                create_user(client, user, admin_role).await
+                let step = create_user(client, user, admin_role).await;
+                counter.step();
+                step
             })
             .await;
         for step in created {
@@ -97,7 +117,9 @@ impl Applier<'_> {
         let platform_wins = &platform_wins;
         let updated =
             for_each_concurrent(plan.updates.iter(), self.concurrency, |update| async move {
-                update_user(client, update, admin_role, conflict, platform_wins).await
+                let step = update_user(client, update, admin_role, conflict, platform_wins).await;
+                counter.step();
+                step
             })
             .await;
         for step in updated {
@@ -105,6 +127,7 @@ impl Applier<'_> {
         }
 
         for d in &plan.deprovisions {
+            counter.step();
             let Some(id) = d.target_id.as_deref() else {
                 continue;
             };
@@ -151,7 +174,9 @@ impl Applier<'_> {
         }
 
         for group in &plan.group_creates {
-            match self.create_group(group).await {
+            let created = self.create_group(group).await;
+            counter.step();
+            match created {
                 Ok((id, applied)) => {
                     let details =
                         format!("{} ({} members)", group.display_name, applied.members.len());
@@ -178,7 +203,9 @@ impl Applier<'_> {
             }
         }
         for change in &plan.group_changes {
-            match self.change_group(change).await {
+            let changed = self.change_group(change).await;
+            counter.step();
+            match changed {
                 Ok(Some(applied)) => {
                     let details = format!(
                         "{}: +{} -{}",

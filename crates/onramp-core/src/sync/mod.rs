@@ -14,7 +14,10 @@ pub mod guard;
 pub mod map;
 pub mod model;
 pub mod plan;
+pub mod progress;
 pub mod run;
 pub mod scim_map;
 pub mod source;
 pub mod store;
+
+pub use progress::{SyncPhase, SyncProgress};

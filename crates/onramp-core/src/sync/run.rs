@@ -16,6 +16,7 @@ use super::export::{ExportSummary, export_run};
 use super::guard::{GuardDecision, check};
 use super::map::desired_state;
 use super::plan::{KnownGroup, KnownUser, Plan, plan};
+use super::progress::{PhaseCounter, ProgressSink, SyncPhase, SyncProgress, no_progress};
 use super::source::{ReadKind, ReadReport, SyncReadError, read_for_sync};
 use super::store::{AppliedState, RunId, RunMode, RunStatus, RunSummary, StateStore, StoreError};
 use crate::directory::{DirectoryError, DirectoryTarget};
@@ -148,6 +149,21 @@ pub async fn run_sync(
     preview: bool,
     now_unix: i64,
 ) -> Result<SyncReport, SyncError> {
+    run_sync_with_progress(profile, secrets, store, preview, now_unix, &no_progress).await
+}
+
+/// [`run_sync`], reporting its progress to `progress`: `Started` once the
+/// run is recorded, the phases, and `Finished` when it ended with a report.
+/// A run that ends in an `Err` (the state store failed) sends no `Finished`;
+/// the caller has the error.
+pub async fn run_sync_with_progress(
+    profile: &Profile,
+    secrets: &dyn SecretStore,
+    store: &StateStore,
+    preview: bool,
+    now_unix: i64,
+    progress: ProgressSink<'_>,
+) -> Result<SyncReport, SyncError> {
     if !matches!(profile.kind, IntegrationKind::Ad | IntegrationKind::Ldap) {
         return Err(SyncError::NotSupported(format!(
             "syncing {} is not supported yet; AD and LDAP profiles can be synced",
@@ -164,6 +180,32 @@ pub async fn run_sync(
         RunMode::Apply
     };
     let run = store.begin_run(&profile.name, mode, now_unix)?;
+    progress(SyncProgress::Started {
+        profile: profile.name.clone(),
+    });
+    let report = run_begun(
+        profile, secrets, store, preview, now_unix, &directory, run, progress,
+    )
+    .await?;
+    progress(SyncProgress::Finished {
+        run: report.run,
+        status: report.status,
+    });
+    Ok(report)
+}
+
+/// The run `run`, begun: read, plan, guard, apply, record.
+#[allow(clippy::too_many_arguments)]
+async fn run_begun(
+    profile: &Profile,
+    secrets: &dyn SecretStore,
+    store: &StateStore,
+    preview: bool,
+    now_unix: i64,
+    directory: &DirectoryTarget,
+    run: RunId,
+    progress: ProgressSink<'_>,
+) -> Result<SyncReport, SyncError> {
     let fail =
         |message: String, plan: Plan, read: Option<ReadReport>| -> Result<SyncReport, SyncError> {
             store.finish_run(
@@ -185,8 +227,13 @@ pub async fn run_sync(
             })
         };
 
+    progress(SyncProgress::Phase {
+        phase: SyncPhase::Reading,
+        done: 0,
+        total: 0,
+    });
     let (snapshot, read, read_kind) = match read_for_sync(
-        &directory,
+        directory,
         secrets,
         store,
         &profile.name,
@@ -206,6 +253,13 @@ pub async fn run_sync(
         }
     };
     tracing::info!(profile = %profile.name, read = ?read_kind, "directory read");
+    let objects_read = (read.users_read + read.groups_read) as u64;
+    progress(SyncProgress::Phase {
+        phase: SyncPhase::Reading,
+        done: objects_read,
+        total: objects_read,
+    });
+    let planning = PhaseCounter::start(progress, SyncPhase::Planning, 1);
     let team = profile
         .sync
         .team
@@ -223,8 +277,10 @@ pub async fn run_sync(
         profile.sync.deprovision,
         read_complete,
     );
+    planning.step();
 
     if preview {
+        let recording = PhaseCounter::start(progress, SyncPhase::Recording, 1);
         store.finish_run(
             run,
             RunStatus::Preview,
@@ -232,6 +288,7 @@ pub async fn run_sync(
             None,
             now_unix,
         )?;
+        recording.step();
         return Ok(SyncReport {
             run,
             status: RunStatus::Preview,
@@ -369,7 +426,7 @@ pub async fn run_sync(
         conflict: profile.sync.conflict,
         platform_wins: &profile.sync.platform_wins_attributes,
     };
-    let applied = applier.apply(&plan).await?;
+    let applied = applier.apply_with_progress(&plan, progress).await?;
     let status = if applied.failed == 0 && applied.review == 0 {
         RunStatus::Ok
     } else {
@@ -392,6 +449,7 @@ pub async fn run_sync(
             run.0
         )
     });
+    let recording = PhaseCounter::start(progress, SyncPhase::Recording, 1);
     store.finish_run(
         run,
         status,
@@ -399,6 +457,7 @@ pub async fn run_sync(
         message.as_deref(),
         now_unix,
     )?;
+    recording.step();
     Ok(SyncReport {
         run,
         status,

@@ -1,0 +1,430 @@
+//! Desktop notifications over a real D-Bus: the real `DesktopNotifier`,
+//! driven by the real `SyncRunner`, talking to a fake
+//! `org.freedesktop.Notifications` server on a private `dbus-daemon`.
+//!
+//! The notifying side runs in the `notify-probe` helper process (see
+//! `src/bin/notify_probe.rs`), because `notify-rust` reads the bus address
+//! from the environment and this process must not change its own. Each test
+//! has its own bus, server and probe, all stopped when it ends.
+//!
+//! A click or a close reaches the notifier's waiting thread only once that
+//! thread has registered for the signals, a moment after the notification
+//! was shown; the tests repeat the signal until it lands, which a real user
+//! (who needs far longer than that moment to click) never has to.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use libtest_mimic::Trial;
+use onramp_tests::fake_notifications::{FakeNotifications, NAME, PATH};
+use onramp_tests::session_bus::SessionBus;
+use onramp_tests::{Fixtures, ensure, trial};
+use serde_json::Value;
+
+/// The trials of this module.
+pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
+    vec![
+        trial(
+            fx,
+            "notifications::failed_runs_notify_once_and_a_click_opens_the_run",
+            failed_runs_notify_once_and_a_click_opens_the_run,
+        ),
+        trial(
+            fx,
+            "notifications::closing_a_notification_ends_its_waiting_thread",
+            closing_a_notification_ends_its_waiting_thread,
+        ),
+        trial(
+            fx,
+            "notifications::no_server_is_a_typed_error_and_the_run_still_fails",
+            no_server_is_a_typed_error_and_the_run_still_fails,
+        ),
+        trial(
+            fx,
+            "notifications::no_session_bus_is_a_typed_error",
+            no_session_bus_is_a_typed_error,
+        ),
+    ]
+}
+
+/// The probe's secret value (`notify_probe.rs`): must never be shown.
+const PROBE_SECRET: &str = "probe-secret-value";
+const T0: i64 = 1_700_000_000;
+const RUN_TIMEOUT: Duration = Duration::from_secs(60);
+const SHORT: Duration = Duration::from_secs(10);
+
+/// The `notify-probe` helper process, killed on drop.
+struct Probe {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<String>,
+    seen: Vec<Value>,
+    stderr: std::path::PathBuf,
+}
+
+impl Probe {
+    /// Starts the probe on the profiles under `root`, with the session bus
+    /// at `bus_address`.
+    fn start(root: &Path, bus_address: &str) -> Result<Self, String> {
+        let stderr = root.join("probe.stderr");
+        let err = std::fs::File::create(&stderr).map_err(|e| e.to_string())?;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_notify-probe"))
+            .arg(root)
+            .env("DBUS_SESSION_BUS_ADDRESS", bus_address)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(err)
+            .spawn()
+            .map_err(|e| format!("cannot start notify-probe: {e}"))?;
+        let stdin = child.stdin.take().ok_or("no stdin")?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let (tx, lines) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Self {
+            child,
+            stdin,
+            lines,
+            seen: Vec::new(),
+            stderr,
+        })
+    }
+
+    fn send(&mut self, command: &str) -> Result<(), String> {
+        writeln!(self.stdin, "{command}")
+            .and_then(|()| self.stdin.flush())
+            .map_err(|e| {
+                format!(
+                    "cannot send '{command}' to the probe: {e}{}",
+                    self.stderr_tail()
+                )
+            })
+    }
+
+    /// The first not yet taken line whose `event` is `event`, waiting up to
+    /// `timeout` for it; `None` if none came.
+    fn take(&mut self, event: &str, timeout: Duration) -> Result<Option<Value>, String> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(i) = self.seen.iter().position(|v| v["event"] == event) {
+                return Ok(Some(self.seen.remove(i)));
+            }
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) => {
+                    let value: Value = serde_json::from_str(&line)
+                        .map_err(|e| format!("the probe printed {line:?}: {e}"))?;
+                    self.seen.push(value);
+                }
+                Err(RecvTimeoutError::Timeout) => return Ok(None),
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(format!(
+                        "the probe exited while a '{event}' was awaited{}",
+                        self.stderr_tail()
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Like [`Self::take`], but a missing line is an error.
+    fn expect(&mut self, event: &str, timeout: Duration) -> Result<Value, String> {
+        self.take(event, timeout)?.ok_or_else(|| {
+            format!(
+                "no '{event}' from the probe within {timeout:?}; it printed {:?}{}",
+                self.seen,
+                self.stderr_tail()
+            )
+        })
+    }
+
+    /// How many notifications wait for a click in the probe.
+    fn waiting(&mut self) -> Result<u64, String> {
+        self.send("waiting")?;
+        let answer = self.expect("waiting", SHORT)?;
+        answer["count"]
+            .as_u64()
+            .ok_or_else(|| format!("bad answer {answer}"))
+    }
+
+    /// Runs profile `name` at `now` and returns the `run` line.
+    fn run(&mut self, name: &str, now: i64) -> Result<Value, String> {
+        self.send(&format!("run {name} {now}"))?;
+        self.expect("run", RUN_TIMEOUT)
+    }
+
+    /// Ends the probe and checks it exited cleanly.
+    fn quit(mut self) -> Result<(), String> {
+        self.send("quit")?;
+        let deadline = Instant::now() + SHORT;
+        loop {
+            match self.child.try_wait() {
+                Ok(Some(status)) if status.success() => return Ok(()),
+                Ok(Some(status)) => {
+                    return Err(format!("the probe exited {status}{}", self.stderr_tail()));
+                }
+                Ok(None) if Instant::now() > deadline => {
+                    return Err("the probe did not exit after 'quit'".to_owned());
+                }
+                Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+    }
+
+    fn stderr_tail(&self) -> String {
+        match std::fs::read_to_string(&self.stderr) {
+            Ok(text) if !text.trim().is_empty() => format!("; its stderr:\n{text}"),
+            _ => String::new(),
+        }
+    }
+}
+
+impl Drop for Probe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A loopback port nothing listens on.
+fn closed_port() -> u16 {
+    onramp_tests::ports::free_port()
+}
+
+/// Writes profile `corp` ("Corp Directory") under `root`: an LDAP directory
+/// on a closed port, so every run fails reading it.
+fn write_profile(root: &Path) -> Result<(), String> {
+    let dir = root.join("config").join("profiles");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let text = format!(
+        "kind = \"ldap\"\ndisplay_name = \"Corp Directory\"\n\n[connection]\n\
+         url = \"ldap://127.0.0.1:{}\"\nbase_dn = \"dc=corp,dc=test\"\n\
+         bind_dn = \"cn=svc,dc=corp,dc=test\"\nbind_password_secret = \"bind\"\n\
+         timeout_seconds = 5\n\n[target]\nurl = \"http://127.0.0.1:{}/scim/v2\"\n\
+         auth = \"bearer\"\ntoken_secret = \"platform\"\n",
+        closed_port(),
+        closed_port()
+    );
+    std::fs::write(dir.join("corp.toml"), text).map_err(|e| e.to_string())
+}
+
+/// Repeats `signal` until `landed` says it had its effect (see the module
+/// docs), for up to 10 s.
+fn until_it_lands(
+    mut signal: impl FnMut() -> Result<(), String>,
+    mut landed: impl FnMut() -> Result<bool, String>,
+) -> Result<(), String> {
+    let deadline = Instant::now() + SHORT;
+    loop {
+        signal()?;
+        if landed()? {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err("the signal never reached the notifier's waiting thread".to_owned());
+        }
+    }
+}
+
+fn failed_runs_notify_once_and_a_click_opens_the_run(_fx: &Fixtures) -> Result<(), String> {
+    let bus = SessionBus::start_bare()?;
+    let server = FakeNotifications::serve(bus.address())?;
+    let root = tempfile::tempdir().map_err(|e| e.to_string())?;
+    write_profile(root.path())?;
+    let mut probe = Probe::start(root.path(), bus.address())?;
+
+    let first = probe.run("corp", T0)?;
+    ensure(first["status"] == "failed", || {
+        format!("first run: {first}")
+    })?;
+    let message = first["message"].as_str().unwrap_or_default().to_owned();
+    ensure(message.starts_with("reading the directory failed"), || {
+        format!("first run's message: {first}")
+    })?;
+    let notified = probe.expect("notify", SHORT)?;
+    ensure(notified["ok"] == true, || {
+        format!("the notifier said {notified}")
+    })?;
+
+    let calls = server.wait_for_calls(1, SHORT)?;
+    ensure(calls.len() == 1, || format!("Notify calls: {calls:?}"))?;
+    let call = &calls[0];
+    ensure(call.app_name == "Onramp", || format!("{call:?}"))?;
+    ensure(call.summary == "Sync failed: Corp Directory", || {
+        format!("summary {:?}", call.summary)
+    })?;
+    ensure(call.body == message, || {
+        format!("body {:?}, run message {message:?}", call.body)
+    })?;
+    ensure(call.actions == ["default", "Open run"], || {
+        format!("actions {:?}", call.actions)
+    })?;
+    ensure(call.urgency == Some(2), || {
+        format!("urgency {:?}", call.urgency)
+    })?;
+    ensure(call.replaces_id == 0 && call.expire_timeout == -1, || {
+        format!("{call:?}")
+    })?;
+    ensure(!format!("{call:?}").contains(PROBE_SECRET), || {
+        "the notification holds the secret value".to_owned()
+    })?;
+
+    // Fifteen minutes later, still failing: the same incident, no new call.
+    let second = probe.run("corp", T0 + 900)?;
+    ensure(second["status"] == "failed", || {
+        format!("second run: {second}")
+    })?;
+    ensure(second["run"] != first["run"], || {
+        format!("{first} then {second}")
+    })?;
+    ensure(probe.take("notify", Duration::ZERO)?.is_none(), || {
+        "the second failure was notified again".to_owned()
+    })?;
+    let calls = server.calls();
+    ensure(calls.len() == 1, || format!("Notify calls: {calls:?}"))?;
+
+    // A click on it calls on_click with the run it is about.
+    let id = calls[0].id;
+    let mut clicked = None;
+    until_it_lands(
+        || server.invoke_action(id, "default"),
+        || {
+            clicked = probe.take("clicked", Duration::from_millis(200))?;
+            Ok(clicked.is_some())
+        },
+    )?;
+    let clicked = clicked.unwrap_or_default();
+    ensure(clicked["run"] == first["run"], || {
+        format!("clicked {clicked}, first run {first}")
+    })?;
+    ensure(clicked["profile"] == "corp", || {
+        format!("clicked {clicked}")
+    })?;
+    ensure(clicked["summary"] == "Sync failed: Corp Directory", || {
+        format!("clicked {clicked}")
+    })?;
+    // The click ended the notification's waiting thread, so a second click
+    // does nothing.
+    wait_for_waiting(&mut probe, 0)?;
+    server.invoke_action(id, "default")?;
+    ensure(
+        probe.take("clicked", Duration::from_millis(500))?.is_none(),
+        || "a second click called on_click again".to_owned(),
+    )?;
+    probe.quit()
+}
+
+/// Polls the probe until `count` notifications wait for a click.
+fn wait_for_waiting(probe: &mut Probe, count: u64) -> Result<(), String> {
+    let deadline = Instant::now() + SHORT;
+    loop {
+        let now = probe.waiting()?;
+        if now == count {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("{now} notifications still wait, expected {count}"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn closing_a_notification_ends_its_waiting_thread(_fx: &Fixtures) -> Result<(), String> {
+    let bus = SessionBus::start_bare()?;
+    let server = FakeNotifications::serve(bus.address())?;
+    let root = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let mut probe = Probe::start(root.path(), bus.address())?;
+
+    probe.send("notify corp 7")?;
+    let notified = probe.expect("notify", SHORT)?;
+    ensure(notified["ok"] == true, || {
+        format!("the notifier said {notified}")
+    })?;
+    let calls = server.wait_for_calls(1, SHORT)?;
+    ensure(probe.waiting()? == 1, || {
+        "no thread waits for the click".to_owned()
+    })?;
+
+    // Another client closes it through the server (CloseNotification), which
+    // announces NotificationClosed(id, 3): the waiting thread ends.
+    let client = zbus::blocking::connection::Builder::address(bus.address())
+        .and_then(|b| b.build())
+        .map_err(|e| format!("cannot connect to the test bus: {e}"))?;
+    let id = calls[0].id;
+    until_it_lands(
+        || {
+            client
+                .call_method(Some(NAME), PATH, Some(NAME), "CloseNotification", &(id,))
+                .map(drop)
+                .map_err(|e| format!("CloseNotification failed: {e}"))
+        },
+        || {
+            std::thread::sleep(Duration::from_millis(100));
+            Ok(probe.waiting()? == 0)
+        },
+    )?;
+    // A closed notification can no longer be clicked.
+    server.invoke_action(id, "default")?;
+    ensure(
+        probe.take("clicked", Duration::from_millis(500))?.is_none(),
+        || "a closed notification was clicked".to_owned(),
+    )?;
+    probe.quit()
+}
+
+fn no_server_is_a_typed_error_and_the_run_still_fails(_fx: &Fixtures) -> Result<(), String> {
+    // A bus on which nobody owns org.freedesktop.Notifications.
+    let bus = SessionBus::start_bare()?;
+    let root = tempfile::tempdir().map_err(|e| e.to_string())?;
+    write_profile(root.path())?;
+    let mut probe = Probe::start(root.path(), bus.address())?;
+
+    let run = probe.run("corp", T0)?;
+    ensure(run["status"] == "failed", || format!("run: {run}"))?;
+    ensure(run["run"].as_i64().is_some(), || format!("run: {run}"))?;
+    let notified = probe.expect("notify", SHORT)?;
+    ensure(
+        notified["ok"] == false && notified["kind"] == "no_server",
+        || format!("the notifier said {notified}"),
+    )?;
+    let message = notified["message"].as_str().unwrap_or_default();
+    ensure(
+        message.contains("org.freedesktop.DBus.Error.ServiceUnknown"),
+        || format!("the error says {message:?}"),
+    )?;
+
+    probe.send("notify corp 1")?;
+    let direct = probe.expect("notify", SHORT)?;
+    ensure(direct["kind"] == "no_server", || format!("{direct}"))?;
+    ensure(probe.waiting()? == 0, || {
+        "a thread waits for nothing".to_owned()
+    })?;
+    probe.quit()
+}
+
+fn no_session_bus_is_a_typed_error(_fx: &Fixtures) -> Result<(), String> {
+    let root = tempfile::tempdir().map_err(|e| e.to_string())?;
+    write_profile(root.path())?;
+    let address = format!("unix:path={}", root.path().join("no-bus-here").display());
+    let mut probe = Probe::start(root.path(), &address)?;
+
+    let run = probe.run("corp", T0)?;
+    ensure(run["status"] == "failed", || format!("run: {run}"))?;
+    let notified = probe.expect("notify", SHORT)?;
+    ensure(
+        notified["ok"] == false && notified["kind"] == "no_bus",
+        || format!("the notifier said {notified}"),
+    )?;
+    probe.quit()
+}
