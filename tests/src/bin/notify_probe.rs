@@ -9,8 +9,10 @@
 //! drives it over stdin, one command a line; every answer and event is one
 //! JSON line on stdout:
 //!
+//! * `secret NAME VALUE`: stores a secret (a test's throwaway value);
 //! * `run NAME NOW_UNIX`: a sync of profile NAME through the runner →
-//!   `{"event":"run","run":N,"status":"failed","message":"…"}` (or
+//!   `{"event":"run","run":N,"status":"failed","message":"…","progress":[…]}`
+//!   with every progress event of the run as the UI receives it (or
 //!   `{"event":"run_error","code":…,"message":…}`);
 //! * `notify NAME RUN`: one notification straight through the notifier;
 //! * `waiting`: `{"event":"waiting","count":N}`, the notifications still
@@ -24,17 +26,18 @@
 //!
 //! Usage: `notify-probe ROOT` where ROOT holds `config/profiles/` (the
 //! profiles) and `data/` (the state store). The secrets `bind` and
-//! `platform` exist in memory with a throwaway value.
+//! `platform` start in memory with a throwaway value.
 
 use std::io::BufRead;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use onramp_core::error::ToReport;
 use onramp_core::notify::{DesktopNotifier, Notification, Notifier, NotifyError, Urgency};
 use onramp_core::paths::AppPaths;
 use onramp_core::runner::SyncRunner;
 use onramp_core::secret::{MemoryStore, Secret, SecretName, SecretStore};
+use onramp_core::sync::SyncProgress;
 use onramp_core::sync::store::RunId;
 use serde_json::json;
 
@@ -88,7 +91,8 @@ fn main() -> std::process::ExitCode {
         );
     })));
     let notifier = Arc::new(Reporting(desktop.clone()));
-    let runner = SyncRunner::new(paths, Arc::new(secrets), notifier.clone());
+    let secrets = Arc::new(secrets);
+    let runner = SyncRunner::new(paths, secrets.clone(), notifier.clone());
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -104,14 +108,32 @@ fn main() -> std::process::ExitCode {
         let Ok(line) = line else { break };
         let words: Vec<&str> = line.split_whitespace().collect();
         match words.as_slice() {
+            ["secret", name, value] => match SecretName::new(name) {
+                Ok(name) => {
+                    let stored = secrets.set(&name, &Secret::new((*value).to_owned()));
+                    say(json!({"event": "secret", "ok": stored.is_ok()}));
+                }
+                Err(e) => say(json!({"event": "secret", "ok": false, "message": e.to_string()})),
+            },
             ["run", name, now] => {
                 let now: i64 = now.parse().unwrap_or(0);
-                match runtime.block_on(runner.run(name, now, &|_| {})) {
+                let progress = Mutex::new(Vec::new());
+                let sink = |event: SyncProgress| {
+                    if let Ok(value) = serde_json::to_value(&event)
+                        && let Ok(mut events) = progress.lock()
+                    {
+                        events.push(value);
+                    }
+                };
+                let result = runtime.block_on(runner.run(name, now, &sink));
+                let progress = progress.into_inner().unwrap_or_default();
+                match result {
                     Ok(report) => say(json!({
                         "event": "run",
                         "run": report.run.0,
                         "status": report.status,
                         "message": report.message,
+                        "progress": progress,
                     })),
                     Err(e) => {
                         let report = e.to_report();

@@ -48,6 +48,11 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
             "notifications::no_session_bus_is_a_typed_error",
             no_session_bus_is_a_typed_error,
         ),
+        trial(
+            fx,
+            "notifications::recovery_is_notified_once_and_progress_streams",
+            recovery_is_notified_once_and_progress_streams,
+        ),
     ]
 }
 
@@ -205,8 +210,6 @@ fn closed_port() -> u16 {
 /// Writes profile `corp` ("Corp Directory") under `root`: an LDAP directory
 /// on a closed port, so every run fails reading it.
 fn write_profile(root: &Path) -> Result<(), String> {
-    let dir = root.join("config").join("profiles");
-    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     let text = format!(
         "kind = \"ldap\"\ndisplay_name = \"Corp Directory\"\n\n[connection]\n\
          url = \"ldap://127.0.0.1:{}\"\nbase_dn = \"dc=corp,dc=test\"\n\
@@ -216,6 +219,13 @@ fn write_profile(root: &Path) -> Result<(), String> {
         closed_port(),
         closed_port()
     );
+    write_profile_text(root, &text)
+}
+
+/// Writes `text` as profile `corp` under `root`.
+fn write_profile_text(root: &Path, text: &str) -> Result<(), String> {
+    let dir = root.join("config").join("profiles");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
     std::fs::write(dir.join("corp.toml"), text).map_err(|e| e.to_string())
 }
 
@@ -427,4 +437,139 @@ fn no_session_bus_is_a_typed_error(_fx: &Fixtures) -> Result<(), String> {
         || format!("the notifier said {notified}"),
     )?;
     probe.quit()
+}
+
+/// A failing profile fixed by the admin: the run that works again is
+/// notified as a recovery, once; its progress reaches the caller in the
+/// UI's `SyncEvent` shape, with one `applying` step per change.
+fn recovery_is_notified_once_and_progress_streams(fx: &Fixtures) -> Result<(), String> {
+    let slapd = fx.slapd();
+    let scim = fx.start_scim();
+    let bus = SessionBus::start_bare()?;
+    let server = FakeNotifications::serve(bus.address())?;
+    let root = tempfile::tempdir().map_err(|e| e.to_string())?;
+    write_profile(root.path())?;
+    let mut probe = Probe::start(root.path(), bus.address())?;
+
+    let failed = probe.run("corp", T0)?;
+    ensure(failed["status"] == "failed", || {
+        format!("first run: {failed}")
+    })?;
+    server.wait_for_calls(1, SHORT)?;
+
+    // The admin points the profile at the working directory and platform.
+    write_profile_text(
+        root.path(),
+        &format!(
+            "kind = \"ldap\"\ndisplay_name = \"Corp Directory\"\n\n[connection]\n\
+             url = \"{}\"\nstarttls = true\nbind_dn = \"{}\"\n\
+             bind_password_secret = \"bind\"\nca_file = \"{}\"\n\n\
+             [sync]\ngroups = [\"engineering\"]\n\n[target]\nurl = \"{}\"\n\
+             auth = \"bearer\"\ntoken_secret = \"platform\"\n",
+            slapd.url(),
+            slapd.root_dn(),
+            slapd.ca_path().display(),
+            scim.base_url()
+        ),
+    )?;
+    for (name, value) in [("bind", slapd.root_password()), ("platform", scim.token())] {
+        probe.send(&format!("secret {name} {value}"))?;
+        let stored = probe.expect("secret", SHORT)?;
+        ensure(stored["ok"] == true, || format!("secret {name}: {stored}"))?;
+    }
+
+    let ok = probe.run("corp", T0 + 900)?;
+    ensure(ok["status"] == "ok", || format!("fixed run: {ok}"))?;
+    let calls = server.wait_for_calls(2, SHORT)?;
+    ensure(calls.len() == 2, || format!("Notify calls: {calls:?}"))?;
+    let recovered = &calls[1];
+    ensure(
+        recovered.summary == "Sync recovered: Corp Directory",
+        || format!("{recovered:?}"),
+    )?;
+    ensure(
+        recovered.body == format!("Run {} applied every change.", ok["run"]),
+        || format!("{recovered:?}"),
+    )?;
+    ensure(recovered.urgency == Some(0), || format!("{recovered:?}"))?;
+    for call in &calls {
+        ensure(
+            !call.body.contains(slapd.root_password()) && !call.body.contains(scim.token()),
+            || "a notification holds a secret value".to_owned(),
+        )?;
+    }
+    check_progress(&ok)?;
+
+    // Working again and again: nothing more to say.
+    let again = probe.run("corp", T0 + 1800)?;
+    ensure(again["status"] == "ok", || format!("third run: {again}"))?;
+    ensure(server.calls().len() == 2, || {
+        format!("Notify calls: {:?}", server.calls())
+    })?;
+    probe.quit()
+}
+
+/// The progress of a run that applied changes: started, the four phases in
+/// order with `done` never decreasing and each ending at its total, one
+/// applying step per change, and finished with the run's id and status.
+fn check_progress(run: &Value) -> Result<(), String> {
+    let events = run["progress"].as_array().cloned().unwrap_or_default();
+    let describe = || format!("progress of {run}");
+    ensure(
+        events.first() == Some(&serde_json::json!({"event": "started", "profile": "corp"})),
+        describe,
+    )?;
+    ensure(
+        events.last()
+            == Some(&serde_json::json!({"event": "finished", "run": run["run"], "status": "ok"})),
+        describe,
+    )?;
+    let phases: Vec<&Value> = events[1..events.len() - 1].iter().collect();
+    ensure(
+        phases.iter().all(|e| {
+            e["event"] == "progress"
+                && e.as_object().is_some_and(|o| o.len() == 4)
+                && matches!(
+                    (e["done"].as_u64(), e["total"].as_u64()),
+                    (Some(done), Some(total)) if done <= total
+                )
+        }),
+        describe,
+    )?;
+    let mut order = Vec::new();
+    for e in &phases {
+        let phase = e["phase"].as_str().unwrap_or_default();
+        if order.last() != Some(&phase) {
+            order.push(phase);
+        }
+    }
+    ensure(
+        order == ["reading", "planning", "applying", "recording"],
+        || format!("phases {order:?} in {run}"),
+    )?;
+    for phase in order {
+        let steps: Vec<(u64, u64)> = phases
+            .iter()
+            .filter(|e| e["phase"] == phase)
+            .map(|e| {
+                (
+                    e["done"].as_u64().unwrap_or(0),
+                    e["total"].as_u64().unwrap_or(0),
+                )
+            })
+            .collect();
+        let (last_done, last_total) = steps[steps.len() - 1];
+        ensure(last_done == last_total, || {
+            format!("{phase} ends at {steps:?}")
+        })?;
+        ensure(steps.windows(2).all(|w| w[0].0 <= w[1].0), || {
+            format!("{phase} goes back: {steps:?}")
+        })?;
+        if phase == "applying" {
+            ensure(steps[0] == (0, last_total) && last_total > 0, || {
+                format!("applying {steps:?}")
+            })?;
+        }
+    }
+    Ok(())
 }

@@ -24,11 +24,11 @@ use super::store::{RunId, RunStatus};
 pub enum SyncPhase {
     /// Reading the directory (done/total: objects read; total unknown, 0, until the end).
     Reading,
-    /// Mapping and diffing (done/total: objects planned).
+    /// Mapping and diffing (one step: 0 of 1, then 1 of 1).
     Planning,
     /// Applying the plan to the platform (done/total: the plan's operations).
     Applying,
-    /// Recording the run's result in the history.
+    /// Recording the run's result in the history (one step).
     Recording,
 }
 
