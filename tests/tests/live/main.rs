@@ -19,6 +19,7 @@ use onramp_tests::Fixtures;
 
 mod cli_directory;
 mod cli_foundation;
+mod desktop_e2e;
 mod notifications;
 mod scim_client;
 mod servers;
@@ -39,6 +40,7 @@ fn main() -> ExitCode {
     trials.extend(sync_export::trials(&fx));
     trials.extend(sync_source::trials(&fx));
     trials.extend(notifications::trials(&fx));
+    trials.extend(desktop_e2e::trials(&fx));
 
     let conclusion = libtest_mimic::run(&args, trials);
     // The trials (and their clones of `fx`) are gone: this stops the servers.

@@ -1,0 +1,294 @@
+//! The real desktop app end to end: under Xvfb, through tauri-driver and
+//! WebKitWebDriver, an admin walks the Active Directory wizard against the
+//! harness's Samba DC, saves the profile, presses Sync Now, and the users
+//! arrive in scim2-server. Screenshots of the way go to
+//! `$ONRAMP_SCREENSHOT_DIR` (default: `target/e2e-screenshots`); the README
+//! shows the ones committed under docs/screenshots/.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fantoccini::Locator;
+use fantoccini::key::Key;
+use libtest_mimic::Trial;
+use onramp_tests::desktop::DesktopApp;
+use onramp_tests::samba::{DNS_DOMAIN, UserSpec};
+use onramp_tests::{Fixtures, ensure, trial};
+
+/// The trials of this module.
+pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
+    vec![trial(
+        fx,
+        "desktop::ad_wizard_then_sync_now",
+        ad_wizard_then_sync_now,
+    )]
+}
+
+fn screenshot_dir() -> PathBuf {
+    std::env::var_os("ONRAMP_SCREENSHOT_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| onramp_tests::repo_root().join("target/e2e-screenshots"))
+}
+
+/// Presses Next until the step `to` shows; a step stays once after its
+/// checks ran with warnings or proposals, so Next may need a second press.
+async fn next_to(app: &DesktopApp, to: &str, secs: u64) -> Result<(), String> {
+    let want = format!("form[data-step='{to}']");
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    eprintln!("desktop e2e: Next to '{to}'");
+    for _ in 0..4 {
+        app.click_button("Next", secs).await?;
+        while Instant::now() < deadline {
+            if app.client().find(Locator::Css(&want)).await.is_ok() {
+                return Ok(());
+            }
+            // Back on an enabled Next: the step stayed (warnings) or failed.
+            let idle = app
+                .client()
+                .find(Locator::XPath(
+                    "//button[normalize-space(.)='Next' and not(@disabled)]",
+                ))
+                .await
+                .is_ok();
+            let busy = app
+                .client()
+                .find(Locator::Css("[aria-busy='true']"))
+                .await
+                .is_ok();
+            if idle && !busy {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        if app.client().find(Locator::Css(&want)).await.is_ok() {
+            return Ok(());
+        }
+        // A failed check blocks Next: report what the step shows.
+        if app
+            .client()
+            .find(Locator::Css("[data-status='fail']"))
+            .await
+            .is_ok()
+        {
+            break;
+        }
+    }
+    let shown = app
+        .script("return document.querySelector('main')?.innerText ?? document.body.innerText")
+        .await?;
+    Err(format!(
+        "the wizard did not reach step '{to}'; the page shows:\n{}",
+        shown.as_str().unwrap_or_default()
+    ))
+}
+
+/// Types a secret and commits it (Tab blurs the field, which stages it).
+async fn type_secret(app: &DesktopApp, id: &str, value: &str) -> Result<(), String> {
+    app.fill(id, value).await?;
+    let input = app.wait_css(&format!("#{id}"), 5).await?;
+    input
+        .send_keys(&char::from(Key::Tab).to_string())
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = format!("#{id}-status");
+    let el = app.wait_css(&status, 10).await?;
+    let text = el.text().await.map_err(|e| e.to_string())?;
+    ensure(text.contains("Stored"), || {
+        format!("{id} not staged: {text}")
+    })
+}
+
+fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
+    let dc = fx.samba();
+    let scim = fx.start_scim();
+    let t = onramp_tests::random_hex(3);
+    let ou = dc.unique_ou("desk")?;
+    let password = format!("Svc-{}-Passw0rd!", onramp_tests::random_hex(4));
+    dc.add_user(&ou, &UserSpec::new(&format!("svc{t}")).password(&password))?;
+    let ann = dc.add_user(
+        &ou,
+        &UserSpec::new(&format!("ann{t}"))
+            .name("Ann", "Able")
+            .mail(&format!("ann{t}@{DNS_DOMAIN}")),
+    )?;
+    dc.add_user(
+        &ou,
+        &UserSpec::new(&format!("ben{t}"))
+            .name("Ben", "Baker")
+            .mail(&format!("ben{t}@{DNS_DOMAIN}")),
+    )?;
+    let group = format!("VPN {t}");
+    dc.add_group(&ou, &group, std::slice::from_ref(&ann))?;
+
+    let app = DesktopApp::start(&[])?;
+    let shots = screenshot_dir();
+    let result = app.block_on(async {
+        app.wait_css("#dashboard-heading", 60).await?;
+        app.screenshot(&shots.join("dashboard-empty.png")).await?;
+        app.click_button("New integration", 10).await?;
+        app.client()
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css("button[aria-label='Set up Active Directory']"))
+            .await
+            .map_err(|e| format!("no AD wizard in the list: {e}"))?
+            .click()
+            .await
+            .map_err(|e| e.to_string())?;
+
+        // 1. The prerequisites checklist: every item ticked.
+        app.wait_css("form[data-step='prerequisites']", 10).await?;
+        for item in app
+            .client()
+            .find_all(Locator::Css(
+                "form[data-step='prerequisites'] input[type='checkbox']",
+            ))
+            .await
+            .map_err(|e| e.to_string())?
+        {
+            item.click().await.map_err(|e| e.to_string())?;
+        }
+        next_to(&app, "connection", 10).await?;
+
+        // 2. The connection, checked live (reachability, RootDSE).
+        app.fill("field-profile-name", "corp-ad").await?;
+        app.fill(
+            "field-connection-url",
+            &format!("ldaps://{}", dc.host_name()),
+        )
+        .await?;
+        app.fill("field-connection-bind_dn", &format!("svc{t}@{DNS_DOMAIN}"))
+            .await?;
+        type_secret(&app, "field-connection-bind_password_secret", &password).await?;
+        app.fill(
+            "field-connection-ca_file",
+            &dc.ca_path().display().to_string(),
+        )
+        .await?;
+        app.fill("field-connection-base_dn", &ou).await?;
+        next_to(&app, "security", 60).await?;
+
+        // 3. Signing, TLS, bind and read access, with their results shown.
+        app.click_button("Run checks", 10).await?;
+        app.wait_css("[data-check='ldap.read_access']", 90).await?;
+        app.screenshot(&shots.join("wizard-security-checks.png"))
+            .await?;
+        for id in ["ldap.tls", "ldap.bind", "ldap.read_access"] {
+            app.wait_css(&format!("[data-check='{id}'][data-status='pass']"), 5)
+                .await
+                .map_err(|e| format!("{id} did not pass: {e}"))?;
+        }
+        next_to(&app, "email", 60).await?;
+
+        // 4. The email attribute, with the counts read from the DC.
+        app.wait_css("[data-count='eligible']", 60).await?;
+        app.wait_css("#field-sync-email_attribute-mail", 10)
+            .await?
+            .click()
+            .await
+            .map_err(|e| e.to_string())?;
+        next_to(&app, "scope", 30).await?;
+
+        // 5. The OU tree (nothing excluded).
+        app.wait_css("li[data-dn]", 60).await?;
+        next_to(&app, "groups", 30).await?;
+
+        // 6. The group to sync.
+        let group_box =
+            format!("#field-sync-groups li[data-group='{group}'] input[type='checkbox']");
+        app.wait_css(&group_box, 60)
+            .await?
+            .click()
+            .await
+            .map_err(|e| e.to_string())?;
+        next_to(&app, "mapping", 30).await?;
+        next_to(&app, "target", 30).await?;
+
+        // 8. The platform's SCIM endpoint and token, checked live.
+        app.fill("field-target-url", &scim.base_url()).await?;
+        type_secret(&app, "field-target-token_secret", scim.token()).await?;
+        next_to(&app, "schedule", 60).await?;
+        next_to(&app, "preview", 30).await?;
+
+        // 10. The preview: two new users; the service account (no mail) skipped.
+        let creates = app.wait_css("#tab-creates", 90).await?;
+        let label = creates.text().await.map_err(|e| e.to_string())?;
+        ensure(label.contains("(2)"), || {
+            format!("preview tab says '{label}'")
+        })?;
+        app.screenshot(&shots.join("wizard-preview.png")).await?;
+        next_to(&app, "save", 30).await?;
+        app.click_button("Save and enable", 10).await?;
+
+        // The dashboard: Sync Now, then green.
+        app.wait_css("[data-profile='corp-ad']", 30).await?;
+        app.click_button("Sync Now", 10).await?;
+        app.wait_css("[data-profile='corp-ad'][data-health='green']", 120)
+            .await
+            .map_err(|e| format!("the first sync did not turn green: {e}"))?;
+        app.screenshot(&shots.join("dashboard-after-sync.png"))
+            .await?;
+        Ok::<(), String>(())
+    });
+    if let Err(e) = result {
+        let _ = app.block_on(app.screenshot(&shots.join("failure.png")));
+        return Err(format!("{e}\n--- app log ---\n{}", app.log_tail()));
+    }
+
+    // The SCIM server holds exactly the two eligible users, Ann in the group.
+    let users = scim.list_all("Users")?;
+    let mut names: Vec<&str> = users
+        .iter()
+        .filter_map(|u| u["userName"].as_str())
+        .collect();
+    names.sort_unstable();
+    let want = [
+        format!("ann{t}@{DNS_DOMAIN}"),
+        format!("ben{t}@{DNS_DOMAIN}"),
+    ];
+    ensure(names == want, || format!("SCIM users: {names:?}"))?;
+    let groups = scim.list_all("Groups")?;
+    let vpn = groups
+        .iter()
+        .find(|g| g["displayName"] == group.as_str())
+        .ok_or_else(|| format!("no group '{group}' in {groups:?}"))?;
+    ensure(vpn["members"].as_array().map(Vec::len) == Some(1), || {
+        format!("group members: {vpn}")
+    })?;
+
+    // The profile on disk refers to the secrets by name; the values are in the keyring.
+    let profile = std::fs::read_to_string(app.config_dir().join("profiles/corp-ad.toml"))
+        .map_err(|e| e.to_string())?;
+    ensure(
+        profile.contains("bind_password_secret = \"corp-ad-bind-password\"")
+            && !profile.contains(&password)
+            && !profile.contains(scim.token()),
+        || format!("saved profile:\n{profile}"),
+    )?;
+    for file in walk(&app.config_dir())
+        .into_iter()
+        .chain(walk(&app.data_dir()))
+    {
+        let bytes = std::fs::read(&file).unwrap_or_default();
+        ensure(!String::from_utf8_lossy(&bytes).contains(&password), || {
+            format!("the bind password is in {}", file.display())
+        })?;
+    }
+    Ok(())
+}
+
+fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
