@@ -53,6 +53,7 @@ fn app_finished(app: &AppHandle, profile: &str) {
     app.state::<AppState>()
         .scheduler()
         .finished(profile, now_unix());
+    app.state::<AppState>().scheduler_wake.notify_one();
     let app = app.clone();
     tauri::async_runtime::spawn_blocking(move || {
         tray::refresh(&app);

@@ -5,6 +5,8 @@
 //! machine sleeps through one or more due times the profile runs once soon
 //! after waking (a catch-up), not once per missed interval. The engine's
 //! `SyncRunner` makes sure a run never overlaps another run of the same profile.
+//! Saving a profile or finishing a run wakes the task at once, so the
+//! dashboard shows the next due time without waiting for a tick.
 
 use std::time::Duration;
 
@@ -12,6 +14,7 @@ use onramp_core::error::ToReport;
 use tauri::{AppHandle, Manager};
 
 use crate::engine::{self, now_unix};
+use crate::events::{self, HEALTH_CHANGED};
 use crate::runs;
 use crate::state::AppState;
 
@@ -24,7 +27,11 @@ pub fn spawn(app: AppHandle) {
         let mut ticker = tokio::time::interval(TICK);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
-            ticker.tick().await;
+            let woken = async { app.state::<AppState>().scheduler_wake.notified().await };
+            let woken = tokio::select! {
+                _ = ticker.tick() => false,
+                () = woken => true,
+            };
             let due = {
                 let app = app.clone();
                 engine::run_blocking(move || due_now(&app)).await
@@ -37,6 +44,10 @@ pub fn spawn(app: AppHandle) {
                     }
                 }
                 Err(e) => tracing::warn!("scheduler: {}", e.message),
+            }
+            if woken {
+                // The next due times changed: the dashboard shows them.
+                events::emit(&app, HEALTH_CHANGED, ());
             }
         }
     });

@@ -35,6 +35,8 @@ pub struct AppState {
     pub runner: Option<Arc<SyncRunner>>,
     /// When each profile's next scheduled run is due.
     scheduler: Mutex<Scheduler>,
+    /// Wakes the scheduler task early (a profile was saved, a run ended).
+    pub scheduler_wake: tokio::sync::Notify,
 }
 
 /// Resolves the paths from the OS conventions and the environment.
@@ -66,6 +68,7 @@ impl AppState {
             staged: Staged::default(),
             runner,
             scheduler: Mutex::new(Scheduler::new(rand_seed())),
+            scheduler_wake: tokio::sync::Notify::new(),
         }
     }
 

@@ -97,6 +97,7 @@ impl Xvfb {
 pub struct DesktopApp {
     client: Option<Client>,
     display: String,
+    app_env: Vec<(String, String)>,
     runtime: tokio::runtime::Runtime,
     driver: ServerProcess,
     _xvfb: Xvfb,
@@ -117,20 +118,29 @@ impl DesktopApp {
         let bus = SessionBus::start()?;
         let port = free_port();
         let native_port = free_port();
+        let mut app_env = bus.env();
+        app_env.extend([
+            ("DISPLAY".to_owned(), xvfb.display.clone()),
+            (
+                "ONRAMP_CONFIG_DIR".to_owned(),
+                scratch.path().join("config").display().to_string(),
+            ),
+            (
+                "ONRAMP_DATA_DIR".to_owned(),
+                scratch.path().join("data").display().to_string(),
+            ),
+            // Software rendering: Xvfb has no GPU.
+            ("WEBKIT_DISABLE_COMPOSITING_MODE".to_owned(), "1".to_owned()),
+            ("LIBGL_ALWAYS_SOFTWARE".to_owned(), "1".to_owned()),
+            ("GDK_BACKEND".to_owned(), "x11".to_owned()),
+            ("NO_AT_BRIDGE".to_owned(), "1".to_owned()),
+        ]);
+        app_env.extend(env.iter().cloned());
         let mut cmd = Command::new(driver_bin);
         cmd.args(["--port", &port.to_string()])
             .args(["--native-port", &native_port.to_string()])
             .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
-            .envs(bus.env())
-            .env("DISPLAY", &xvfb.display)
-            .env("ONRAMP_CONFIG_DIR", scratch.path().join("config"))
-            .env("ONRAMP_DATA_DIR", scratch.path().join("data"))
-            // Software rendering: Xvfb has no GPU.
-            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
-            .env("LIBGL_ALWAYS_SOFTWARE", "1")
-            .env("GDK_BACKEND", "x11")
-            .env("NO_AT_BRIDGE", "1")
-            .envs(env.iter().cloned());
+            .envs(app_env.iter().cloned());
         let mut driver = ServerProcess::spawn(
             "tauri-driver",
             cmd,
@@ -174,6 +184,7 @@ impl DesktopApp {
         Ok(Self {
             client: Some(client),
             display: xvfb.display.clone(),
+            app_env,
             runtime,
             driver,
             _xvfb: xvfb,
@@ -221,6 +232,11 @@ impl DesktopApp {
     /// The environment of the private session bus (for `secret-tool` and fakes).
     pub fn bus_env(&self) -> Vec<(String, String)> {
         self.bus.env()
+    }
+
+    /// The environment the app runs with (display, bus, folders).
+    pub fn app_env(&self) -> Vec<(String, String)> {
+        self.app_env.clone()
     }
 
     /// The last lines tauri-driver, WebKitWebDriver and the app printed.

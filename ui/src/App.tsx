@@ -86,7 +86,7 @@ export function App() {
       </header>
       <main>
         {route.view === 'dashboard' && (
-          <Dashboard reloadToken={reloadToken} now={now} syncs={syncs} navigate={navigate} />
+          <Dashboard reloadToken={reloadToken} now={now} syncs={syncs} navigate={navigate} onStart={startSetup} />
         )}
         {route.view === 'new' && (
           <NewIntegration openSetup={setup?.wizardId ?? null} onStart={startSetup} navigate={navigate} />

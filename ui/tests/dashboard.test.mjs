@@ -4,7 +4,7 @@
 // the empty state.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { WIZARDS, profile, run, summary } from './fixtures.mjs';
+import { WIZARD, WIZARDS, profile, run, summary } from './fixtures.mjs';
 import { Rejection, deferred, horizontalOverflow, launchBrowser, openApp, serveDist } from './harness.mjs';
 
 let browser;
@@ -189,6 +189,22 @@ test('health-changed reloads the dashboard; the empty state leads to New integra
     await page.locator('.empty-state').getByRole('button', { name: 'New integration' }).click();
     await page.locator('[data-wizard="test-ad"]').waitFor();
     assert.equal(await page.locator('[data-wizard]').count(), 2);
+    assert.deepEqual(backend.errors, []);
+  } finally {
+    await close();
+  }
+});
+
+test('the empty state opens the Active Directory wizard in one step', async () => {
+  const { page, backend, close } = await openApp(browser, server.url, {
+    list_profiles: () => ({ dir: '/profiles', profiles: [] }),
+    list_wizards: () => WIZARDS,
+    get_wizard: () => ({ ...WIZARD, id: 'ad' }),
+  });
+  try {
+    await page.locator('.empty-state').getByRole('button', { name: 'Set up Active Directory' }).click();
+    await page.locator('#wizard-heading').waitFor();
+    assert.deepEqual(backend.callsOf('get_wizard')[0].args, { id: 'ad' });
     assert.deepEqual(backend.errors, []);
   } finally {
     await close();

@@ -328,6 +328,7 @@ pub async fn save_profile(
             .ok_or_else(|| ErrorReport::new(ErrorCode::Internal, "the saved profile is not listed"))
     })
     .await?;
+    emitter.state::<AppState>().scheduler_wake.notify_one();
     events::emit(&emitter, HEALTH_CHANGED, ());
     Ok(summary)
 }

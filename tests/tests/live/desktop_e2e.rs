@@ -126,16 +126,8 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
     let result = app.block_on(async {
         app.wait_css("#dashboard-heading", 60).await?;
         app.screenshot(&shots.join("dashboard-empty.png")).await?;
-        app.click_button("New integration", 10).await?;
-        app.client()
-            .wait()
-            .at_most(Duration::from_secs(10))
-            .for_element(Locator::Css("button[aria-label='Set up Active Directory']"))
-            .await
-            .map_err(|e| format!("no AD wizard in the list: {e}"))?
-            .click()
-            .await
-            .map_err(|e| e.to_string())?;
+        // A first start lands on the way into the AD wizard.
+        app.click_button("Set up Active Directory", 10).await?;
 
         // 1. The prerequisites checklist: every item ticked.
         app.wait_css("form[data-step='prerequisites']", 10).await?;
@@ -227,14 +219,104 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
         app.wait_css("[data-profile='corp-ad'][data-health='green']", 120)
             .await
             .map_err(|e| format!("the first sync did not turn green: {e}"))?;
-        app.screenshot(&shots.join("dashboard-after-sync.png"))
-            .await?;
+        // The scheduler takes over: the next run is due one interval on.
+        let card = app.wait_css("[data-profile='corp-ad'] .next-run", 10).await?;
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let next = card.text().await.map_err(|e| e.to_string())?;
+            if next.contains("min") {
+                break;
+            }
+            if Instant::now() > deadline {
+                return Err(format!("the next sync shows '{next}'"));
+            }
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        app.screenshot(&shots.join("dashboard-after-sync.png")).await?;
+
+        // Settings: starting at login writes the autostart entry. The box is
+        // disabled while the command runs; settled and checked means saved.
+        app.click_button("Settings", 10).await?;
+        app.wait_css("#setting-autostart", 10)
+            .await?
+            .click()
+            .await
+            .map_err(|e| e.to_string())?;
+        let deadline = Instant::now() + Duration::from_secs(15);
+        loop {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+            let settled = app
+                .script(
+                    "const b = document.querySelector('#setting-autostart'); \
+                     return !!b && b.checked && !b.disabled && !document.querySelector('.inline-error');",
+                )
+                .await?;
+            if settled == serde_json::Value::Bool(true) {
+                break;
+            }
+            if Instant::now() > deadline {
+                let shown = app
+                    .script("return document.querySelector('main').innerText")
+                    .await?;
+                return Err(format!("autostart did not turn on; the page shows:\n{shown}"));
+            }
+        }
         Ok::<(), String>(())
     });
     if let Err(e) = result {
         let _ = app.block_on(app.screenshot(&shots.join("failure.png")));
         return Err(format!("{e}\n--- app log ---\n{}", app.log_tail()));
     }
+
+    let home = app
+        .bus_env()
+        .into_iter()
+        .find(|(k, _)| k == "HOME")
+        .map(|(_, v)| PathBuf::from(v))
+        .ok_or("no HOME in the session environment")?;
+    let autostart = home.join(".config/autostart");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while walk(&autostart).is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let entries = walk(&autostart);
+    let entry = entries
+        .iter()
+        .find(|p| p.extension().is_some_and(|e| e == "desktop"))
+        .ok_or_else(|| {
+            format!(
+                "no autostart entry in {}; files under HOME: {:?}",
+                autostart.display(),
+                walk(&home)
+            )
+        })?;
+    let text = std::fs::read_to_string(entry).map_err(|e| e.to_string())?;
+    ensure(text.contains("--minimized"), || {
+        format!("autostart entry:\n{text}")
+    })?;
+
+    // Single instance: a second start hands over to the running app and exits.
+    let mut second = std::process::Command::new(onramp_tests::desktop::app_binary()?)
+        .envs(app.app_env())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| e.to_string())?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = second.try_wait().map_err(|e| e.to_string())? {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = second.kill();
+            let _ = second.wait();
+            return Err("a second instance kept running next to the first".to_owned());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    ensure(status.success(), || {
+        format!("the second instance ended with {status}")
+    })?;
 
     // The SCIM server holds exactly the two eligible users, Ann in the group.
     let users = scim.list_all("Users")?;

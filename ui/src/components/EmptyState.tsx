@@ -1,7 +1,17 @@
-// Shown when the profiles folder holds no profile: leads to the setup wizard.
+// Shown when the profiles folder holds no profile: leads straight into the
+// Active Directory wizard (the integration most admins start with), or to
+// the list of every wizard.
 
 /** The "no integrations yet" message. */
-export function EmptyState({ dir, onNew }: { dir: string; onNew: () => void }) {
+export function EmptyState({
+  dir,
+  onNew,
+  onStartAd,
+}: {
+  dir: string;
+  onNew: () => void;
+  onStartAd: () => void;
+}) {
   return (
     <div class="empty-state">
       <h3>No integrations yet</h3>
@@ -10,7 +20,10 @@ export function EmptyState({ dir, onNew }: { dir: string; onNew: () => void }) {
         walks you through the connection, the checks, what to sync, and a preview before anything changes.
       </p>
       <p>
-        <button type="button" onClick={onNew}>
+        <button type="button" onClick={onStartAd}>
+          Set up Active Directory
+        </button>{' '}
+        <button type="button" class="secondary" onClick={onNew}>
           New integration
         </button>
       </p>

@@ -15,10 +15,12 @@ interface Props {
   now: number;
   syncs: SyncRuns;
   navigate: Navigate;
+  /** Opens a setup wizard (the empty state's shortcut into the AD wizard). */
+  onStart: (wizardId: string) => void;
 }
 
 /** The dashboard view. */
-export function Dashboard({ reloadToken, now, syncs, navigate }: Props) {
+export function Dashboard({ reloadToken, now, syncs, navigate, onStart }: Props) {
   const [load, reload] = useLoad(listProfiles, []);
   useEffect(() => {
     if (reloadToken > 0) reload();
@@ -44,7 +46,7 @@ export function Dashboard({ reloadToken, now, syncs, navigate }: Props) {
       {load.status === 'error' && <ErrorPanel title="The profiles could not be listed" error={load.error} />}
       {load.status === 'ready' &&
         (load.data.profiles.length === 0 ? (
-          <EmptyState dir={load.data.dir} onNew={() => navigate({ view: 'new' })} />
+          <EmptyState dir={load.data.dir} onNew={() => navigate({ view: 'new' })} onStartAd={() => onStart('ad')} />
         ) : (
           <ul class="profile-cards">
             {load.data.profiles.map((p) => (
