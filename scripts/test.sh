@@ -16,6 +16,7 @@ step "system packages and test servers"
 bash scripts/install-test-servers.sh
 bash scripts/ensure-toolchains.sh
 export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/install-test-tools.sh
 
 step "front end (npm ci, build)"
 bash scripts/build-ui.sh
@@ -27,8 +28,8 @@ cargo fmt --all -- --check
 step "lints"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "build the onramp binary the tests drive"
-cargo build -p onramp-cli --locked
+step "build the binaries the tests drive (onramp, onramp-desktop with the fresh ui/dist)"
+cargo build -p onramp-cli -p onramp-desktop --locked
 
 step "tests"
 cargo test --workspace --locked
