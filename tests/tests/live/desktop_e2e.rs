@@ -164,7 +164,7 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
         // 3. Signing, TLS, bind and read access, with their results shown.
         app.click_button("Run checks", 10).await?;
         app.wait_css("[data-check='ldap.read_access']", 90).await?;
-        app.screenshot(&shots.join("wizard-security-checks.png"))
+        app.screenshot(&shots.join("wizard-checks.png"))
             .await?;
         for id in ["ldap.tls", "ldap.bind", "ldap.read_access"] {
             app.wait_css(&format!("[data-check='{id}'][data-status='pass']"), 5)
@@ -232,7 +232,7 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
             }
             tokio::time::sleep(Duration::from_millis(300)).await;
         }
-        app.screenshot(&shots.join("dashboard-after-sync.png")).await?;
+        app.screenshot(&shots.join("dashboard.png")).await?;
 
         // Settings: starting at login writes the autostart entry. The box is
         // disabled while the command runs; settled and checked means saved.
