@@ -151,16 +151,18 @@ impl DesktopApp {
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            driver.check_running()?;
-            if Instant::now() > deadline {
-                return Err(format!(
-                    "tauri-driver did not listen: {}",
-                    driver.log_tail()
-                ));
+        // tauri-driver starts WebKitWebDriver and listens at once, but only
+        // proxies a new session once WebKitWebDriver listens too, which on a
+        // cold machine takes a while: wait for both ports.
+        let deadline = Instant::now() + Duration::from_secs(60);
+        for (listener, what) in [(port, "tauri-driver"), (native_port, "WebKitWebDriver")] {
+            while std::net::TcpStream::connect(("127.0.0.1", listener)).is_err() {
+                driver.check_running()?;
+                if Instant::now() > deadline {
+                    return Err(format!("{what} did not listen: {}", driver.log_tail()));
+                }
+                std::thread::sleep(Duration::from_millis(50));
             }
-            std::thread::sleep(Duration::from_millis(50));
         }
         let mut caps = serde_json::Map::new();
         caps.insert("browserName".into(), json!("wry"));
