@@ -11,6 +11,12 @@
 // No console window behind the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
+/// mimalloc, not the system allocator: a sync's LDAP connection task decodes
+/// entries on one thread and the reader frees them on another, which glibc's
+/// malloc handles slowly (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod commands;
 mod dto;
 mod engine;

@@ -5,6 +5,12 @@
 //! printed in the same `{code, message, remediation}` form the desktop app
 //! shows, and mapped to the exit codes of DESIGN.md.
 
+/// mimalloc, not the system allocator: a sync's LDAP connection task decodes
+/// entries on one thread and the reader frees them on another, which glibc's
+/// malloc handles slowly (docs/benchmarks.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli;
 mod commands;
 mod context;

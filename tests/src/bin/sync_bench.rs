@@ -61,6 +61,10 @@ use onramp_core::sync::store::{AppliedState, RunMode, RunStatus, RunSummary, Sta
 use onramp_tests::ports::free_port;
 use onramp_tests::process::ServerProcess;
 
+/// The allocator the `onramp` binary uses (crates/onramp-cli/src/main.rs).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const BASE_DN: &str = "dc=example,dc=org";
 const ROOT_DN: &str = "cn=admin,dc=example,dc=org";
 const PEOPLE: &str = "ou=people,dc=example,dc=org";

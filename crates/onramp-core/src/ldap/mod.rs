@@ -5,11 +5,13 @@
 //! way: `endpoint` says where and how (plain, StartTLS, LDAPS), `session`
 //! connects with the shared verified TLS configuration, `bind` classifies
 //! what the server answered to a bind, `rootdse` reads what the server is,
-//! `search` pages and follows attribute ranges, and `syntax` validates and
-//! escapes the DNs and filters that come from profiles and the UI.
+//! `entry` decodes search results without copying them, `search` pages and
+//! follows attribute ranges, and `syntax` validates and escapes the DNs and
+//! filters that come from profiles and the UI.
 
 pub mod bind;
 pub mod endpoint;
+pub mod entry;
 pub mod guid;
 pub mod rootdse;
 pub mod search;

@@ -98,14 +98,8 @@ impl RootDse {
     /// Reads the RootDSE (base `""`, base scope).
     pub async fn read(ldap: &mut Ldap) -> Result<Self, LdapError> {
         let entry = read_entry(ldap, "", ATTRS).await?;
-        let attrs = entry.map(|e| e.attrs).unwrap_or_default();
-        let many = |name: &str| -> Vec<String> {
-            attrs
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default()
-        };
+        let entry = entry.unwrap_or_default();
+        let many = |name: &str| -> Vec<String> { entry.texts(name) };
         let one = |name: &str| many(name).into_iter().next();
         Ok(Self {
             default_naming_context: one("defaultNamingContext"),

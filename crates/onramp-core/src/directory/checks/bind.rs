@@ -176,10 +176,9 @@ async fn admin_groups(
     let entry = read_entry(&mut session.ldap, &dn, &["tokenGroups"]).await?;
     let sids: Vec<String> = entry
         .map(|e| {
-            e.bin_attrs
+            e.values("tokenGroups")
                 .iter()
-                .filter(|(k, _)| k.eq_ignore_ascii_case("tokenGroups"))
-                .flat_map(|(_, v)| v.iter().filter_map(|b| sid_to_string(b)))
+                .filter_map(|b| sid_to_string(b))
                 .collect()
         })
         .unwrap_or_default();

@@ -45,12 +45,9 @@ pub(super) async fn run(run: &Run<'_>) -> CheckResult {
     let users_result = paged_search(&mut session.ldap, &base, &users_filter, &[anchor], |e| {
         users += 1;
         let value = if ad {
-            e.bin_attrs
-                .get(anchor)
-                .and_then(|v| v.first())
-                .and_then(|b| object_guid_to_string(b))
+            e.binary(anchor).and_then(object_guid_to_string)
         } else {
-            e.attrs.get(anchor).and_then(|v| v.first()).cloned()
+            e.text(anchor).map(str::to_owned)
         };
         match value {
             Some(v) => {

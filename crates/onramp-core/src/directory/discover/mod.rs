@@ -60,13 +60,7 @@ pub(crate) fn search_error(what: &str, e: ldap3::LdapError) -> DirectoryError {
     DirectoryError::Server(format!("searching {what} failed: {e}"))
 }
 
-/// The first value of an attribute, compared case-insensitively by name.
-pub(crate) fn first<'a>(entry: &'a ldap3::SearchEntry, name: &str) -> Option<&'a str> {
-    entry
-        .attrs
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .and_then(|(_, v)| v.first())
-        .map(String::as_str)
-        .filter(|v| !v.trim().is_empty())
+/// The first non-blank value of an attribute, compared case-insensitively by name.
+pub(crate) fn first<'a>(entry: &'a crate::ldap::entry::Entry, name: &str) -> Option<&'a str> {
+    entry.text(name)
 }

@@ -21,8 +21,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
+use ldap3::Scope;
 use ldap3::controls::RawControl;
-use ldap3::{Scope, SearchEntry};
 use serde::{Deserialize, Serialize};
 
 use super::entry::{anchor, normalize_dn};
@@ -31,9 +31,10 @@ use super::{
     read_snapshot_with_report, read_users,
 };
 use crate::directory::DirectoryTarget;
+use crate::ldap::entry::Entry;
 use crate::ldap::guid::object_guid_to_string;
 use crate::ldap::rootdse::RootDse;
-use crate::ldap::search::{paged_search, read_entry};
+use crate::ldap::search::{decode_entry, paged_search, read_entry};
 use crate::ldap::session::Session;
 use crate::secret::SecretStore;
 use crate::sync::model::Snapshot;
@@ -112,17 +113,9 @@ async fn dc_state(session: &mut Session, dse: &RootDse) -> DcState {
         && let Ok(Some(entry)) = read_entry(&mut session.ldap, service, &["invocationId"]).await
     {
         invocation_id = entry
-            .bin_attrs
-            .get("invocationId")
-            .and_then(|v| v.first())
-            .and_then(|b| object_guid_to_string(b))
-            .or_else(|| {
-                entry
-                    .attrs
-                    .get("invocationId")
-                    .and_then(|v| v.first())
-                    .cloned()
-            });
+            .binary("invocationId")
+            .and_then(object_guid_to_string)
+            .or_else(|| entry.text("invocationId").map(str::to_owned));
     }
     DcState {
         dc: dse.ds_service_name.clone(),
@@ -265,13 +258,13 @@ async fn read_with_session(
         .iter()
         .map(|g| (normalize_dn(&g.dn), g.anchor.clone()))
         .collect();
-    let changed_groups = read_groups(
+    let (changed_groups, index) = read_groups(
         target,
         session,
         &base,
         ad,
         &format!("(&{}{condition})", target.groups_filter(ad)),
-        &index,
+        index,
         &known_groups,
         &mut report,
     )
@@ -299,7 +292,7 @@ async fn read_with_session(
         &nc,
         &condition,
         &[super::entry::anchor_attribute(ad)],
-        |e: SearchEntry| match anchor(&e, ad) {
+        |e: Entry| match anchor(&e, ad) {
             Ok(a) if !changed_anchors.contains(&a) && !changed_group_anchors.contains(&a) => {
                 removed.insert(a);
             }
@@ -338,7 +331,12 @@ async fn read_with_session(
                 source: Box::new(source),
             })?;
         for e in entries {
-            if let Ok(a) = anchor(&SearchEntry::construct(e), true) {
+            let e = decode_entry(e).map_err(|source| SourceError::Search {
+                what: "deleted objects",
+                base: nc.clone(),
+                source: Box::new(source),
+            })?;
+            if let Ok(a) = anchor(&e, true) {
                 removed.insert(a);
             }
         }

@@ -5,8 +5,7 @@
 //! which userAccountControl bit disables, how two spellings of one DN
 //! compare) are unit-tested without a server.
 
-use ldap3::SearchEntry;
-
+use crate::ldap::entry::Entry;
 use crate::ldap::guid::object_guid_to_string;
 use crate::ldap::syntax::parse_dn;
 
@@ -36,52 +35,34 @@ impl std::fmt::Display for AnchorProblem {
     }
 }
 
-/// The entry's immutable id: AD objectGUID in its text form, or entryUUID.
-///
-/// ldap3 files a value under `bin_attrs` only when it is not valid UTF-8, so
-/// a GUID whose 16 bytes happen to be valid UTF-8 arrives as text in `attrs`;
-/// both places are looked at.
-pub(crate) fn anchor(entry: &SearchEntry, ad: bool) -> Result<String, AnchorProblem> {
+/// The entry's immutable id: AD objectGUID in its text form, or entryUUID
+/// (lower-case hyphenated, whatever spelling the server used).
+pub(crate) fn anchor(entry: &Entry, ad: bool) -> Result<String, AnchorProblem> {
     if ad {
-        let bytes: Option<&[u8]> = entry
-            .bin_attrs
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case("objectGUID"))
-            .and_then(|(_, v)| v.first())
-            .map(Vec::as_slice)
-            .or_else(|| {
-                entry
-                    .attrs
-                    .iter()
-                    .find(|(k, _)| k.eq_ignore_ascii_case("objectGUID"))
-                    .and_then(|(_, v)| v.first())
-                    .map(String::as_bytes)
-            });
-        let bytes = bytes.ok_or(AnchorProblem::Missing)?;
+        let bytes = entry.binary("objectGUID").ok_or(AnchorProblem::Missing)?;
         object_guid_to_string(bytes).ok_or_else(|| {
             AnchorProblem::Malformed(format!("objectGUID has {} bytes, not 16", bytes.len()))
         })
     } else {
-        let text = first_text(entry, "entryUUID").ok_or(AnchorProblem::Missing)?;
+        let text = entry.text("entryUUID").ok_or(AnchorProblem::Missing)?;
+        if is_canonical_uuid(text) {
+            return Ok(text.to_owned());
+        }
         uuid::Uuid::parse_str(text)
             .map(|u| u.hyphenated().to_string())
             .map_err(|_| AnchorProblem::Malformed(format!("entryUUID '{text}' is not a UUID")))
     }
 }
 
-/// The first non-blank value of a text attribute, trimmed, by name
-/// (case-insensitive; values under a `;option` description are not used).
-pub(crate) fn first_text<'a>(entry: &'a SearchEntry, name: &str) -> Option<&'a str> {
-    entry
-        .attrs
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(name))
-        .and_then(|(_, v)| v.iter().map(|s| s.trim()).find(|s| !s.is_empty()))
-}
-
-/// [`first_text`] as an owned value.
-pub(crate) fn owned(entry: &SearchEntry, name: &str) -> Option<String> {
-    first_text(entry, name).map(str::to_owned)
+/// Whether `text` is already a UUID's canonical form (36 characters,
+/// lower-case hex, hyphens after 8, 12, 16 and 20 digits): what slapd sends,
+/// so the parse and re-format can be skipped.
+fn is_canonical_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            8 | 13 | 18 | 23 => b == b'-',
+            _ => b.is_ascii_digit() || (b'a'..=b'f').contains(&b),
+        })
 }
 
 /// Whether an AD account is enabled, from its userAccountControl value
@@ -104,9 +85,28 @@ pub(crate) fn enabled_from_uac(value: Option<&str>) -> Result<bool, String> {
 /// around separators dropped, multi-valued RDNs sorted. A DN that does not
 /// parse is lower-cased and trimmed, which still matches itself.
 pub(crate) fn normalize_dn(dn: &str) -> String {
+    let mut out = String::with_capacity(dn.len());
+    normalize_dn_into(dn, &mut out);
+    out
+}
+
+/// [`normalize_dn`] into a buffer the caller reuses, so resolving 300,000
+/// member values does not allocate 300,000 strings.
+///
+/// Most DNs are plain ASCII without escapes, quotes, multi-valued RDNs or
+/// spaces around separators; for those the normal form is simply the DN in
+/// lower case, and the parse is skipped. Everything else takes the full
+/// RFC 4514 path (tested to agree on the plain ones).
+pub(crate) fn normalize_dn_into(dn: &str, out: &mut String) {
+    out.clear();
+    let dn = dn.trim();
+    if is_plain_dn(dn) {
+        out.push_str(dn);
+        out.make_ascii_lowercase();
+        return;
+    }
     match parse_dn("", dn) {
         Ok(rdns) => {
-            let mut out = String::with_capacity(dn.len());
             for (i, rdn) in rdns.iter().enumerate() {
                 if i > 0 {
                     out.push(',');
@@ -118,10 +118,70 @@ pub(crate) fn normalize_dn(dn: &str) -> String {
                 parts.sort();
                 out.push_str(&parts.join("+"));
             }
-            out
         }
-        Err(_) => dn.trim().to_lowercase(),
+        Err(_) => out.push_str(&dn.to_lowercase()),
     }
+}
+
+/// Whether a (trimmed) DN's normal form is its ASCII lower case: every RDN
+/// is one `type=value` pair with a valid type, and nothing needs escaping,
+/// unescaping or trimming.
+fn is_plain_dn(dn: &str) -> bool {
+    let bytes = dn.as_bytes();
+    if bytes.is_empty() {
+        return false;
+    }
+    let mut at_type_start = true;
+    let mut in_type = true;
+    let mut value_len = 0usize;
+    for (i, &b) in bytes.iter().enumerate() {
+        if !b.is_ascii() || b"\\\"+;<>#\0".contains(&b) {
+            return false;
+        }
+        match b {
+            b'=' if in_type => {
+                if at_type_start {
+                    return false;
+                }
+                in_type = false;
+                value_len = 0;
+            }
+            b'=' => return false,
+            b',' => {
+                if in_type || value_len == 0 {
+                    return false;
+                }
+                in_type = true;
+                at_type_start = true;
+            }
+            b' ' => {
+                // Spaces only inside values, never next to a separator.
+                let prev = bytes.get(i.wrapping_sub(1)).copied();
+                let next = bytes.get(i + 1).copied();
+                if in_type
+                    || matches!(prev, Some(b'=' | b',' | b' '))
+                    || matches!(next, Some(b',' | b' ') | None)
+                {
+                    return false;
+                }
+                value_len += 1;
+            }
+            _ if in_type => {
+                // Types: a letter then letters, digits and hyphens (no OIDs here).
+                let ok = if at_type_start {
+                    b.is_ascii_alphabetic()
+                } else {
+                    b.is_ascii_alphanumeric() || b == b'-'
+                };
+                if !ok {
+                    return false;
+                }
+                at_type_start = false;
+            }
+            _ => value_len += 1,
+        }
+    }
+    !in_type && value_len > 0
 }
 
 /// The value of the first RDN, for a name when `cn` is absent.
@@ -154,20 +214,17 @@ pub(crate) fn strip_optional_uid(value: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashMap;
+    use crate::ldap::entry::testing;
 
-    fn entry(text: &[(&str, &str)], bin: &[(&str, &[u8])]) -> SearchEntry {
-        SearchEntry {
-            dn: "CN=X,DC=x".into(),
-            attrs: text
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), vec![(*v).to_owned()]))
-                .collect::<HashMap<_, _>>(),
-            bin_attrs: bin
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), vec![v.to_vec()]))
-                .collect::<HashMap<_, _>>(),
-        }
+    fn entry(text: &[(&str, &str)], bin: &[(&str, &[u8])]) -> Entry {
+        let text: Vec<(&str, &[&str])> = text
+            .iter()
+            .map(|(k, v)| (*k, std::slice::from_ref(v)))
+            .collect();
+        bin.iter()
+            .fold(testing::entry("CN=X,DC=x", &text), |e, (k, v)| {
+                testing::with_binary(e, k, v)
+            })
     }
 
     const WIRE: [u8; 16] = [
@@ -182,7 +239,7 @@ mod tests {
             anchor(&e, true).unwrap(),
             "195f3990-b51a-4a1b-9e96-86c66cb18d11"
         );
-        // 16 bytes that are valid UTF-8 land in `attrs`.
+        // 16 bytes that happen to be valid UTF-8 are still the GUID's bytes.
         let ascii = "ABCDEFGHIJKLMNOP";
         let e = entry(&[("objectguid", ascii)], &[]);
         assert_eq!(
@@ -239,14 +296,6 @@ mod tests {
     }
 
     #[test]
-    fn text_attributes() {
-        let e = entry(&[("Mail", "  a@b.c "), ("sn", "  ")], &[]);
-        assert_eq!(first_text(&e, "mail"), Some("a@b.c"));
-        assert_eq!(first_text(&e, "sn"), None);
-        assert_eq!(owned(&e, "givenName"), None);
-    }
-
-    #[test]
     fn dns_compare_normalised() {
         let a = normalize_dn("CN=Smith\\, John,OU=Staff,DC=Example,DC=com");
         let b = normalize_dn("cn=smith\\2c john, ou=staff , dc=example,dc=COM");
@@ -269,6 +318,64 @@ mod tests {
         assert_eq!(normalize_dn("garbage"), normalize_dn("GARBAGE "));
         assert_eq!(rdn_value("CN=All Staff,OU=x,DC=y").unwrap(), "All Staff");
         assert_eq!(rdn_value("CN=a\\,b,DC=y").unwrap(), "a,b");
+    }
+
+    /// The fast path gives exactly what the full parse gives, on DNs it
+    /// takes and on the near misses it must hand over.
+    #[test]
+    fn plain_dns_normalise_like_the_full_parse() {
+        let full = |dn: &str| -> String {
+            match parse_dn("", dn) {
+                Ok(rdns) => rdns
+                    .iter()
+                    .map(|rdn| {
+                        let mut parts: Vec<String> = rdn
+                            .iter()
+                            .map(|(a, v)| format!("{a}={}", ldap3::dn_escape(v.to_lowercase())))
+                            .collect();
+                        parts.sort();
+                        parts.join("+")
+                    })
+                    .collect::<Vec<_>>()
+                    .join(","),
+                Err(_) => dn.trim().to_lowercase(),
+            }
+        };
+        let cases = [
+            "uid=user000123,ou=people,dc=example,dc=org",
+            "CN=John Smith,OU=Staff,DC=Example,DC=com",
+            "CN=A  B,DC=x",
+            " CN=A,DC=x ",
+            "CN=A, DC=x",
+            "CN=A ,DC=x",
+            "CN= A,DC=x",
+            "CN=A,DC=x,",
+            "CN=A,,DC=x",
+            "CN=,DC=x",
+            "=A,DC=x",
+            "CN=a=b,DC=x",
+            "CN=a+UID=b,DC=x",
+            "CN=a\\,b,DC=x",
+            "CN=#41,DC=x",
+            "CN=Ökonomie,DC=x",
+            "2.5.4.3=A,DC=x",
+            "C N=A,DC=x",
+            "garbage",
+            "CN=a;b,DC=x",
+            "CN=\"q\",DC=x",
+            "cn=x-y_z.1,dc=a-b",
+            "1cn=A,dc=x",
+            "CN=A,DC=x ",
+        ];
+        for dn in cases {
+            assert_eq!(normalize_dn(dn), full(dn), "{dn:?}");
+        }
+        assert!(is_plain_dn("uid=user000123,ou=people,dc=example,dc=org"));
+        assert!(is_plain_dn("CN=John Smith,OU=Staff,DC=Example,DC=com"));
+        assert!(!is_plain_dn("CN=A, DC=x"));
+        let mut buf = String::from("left over");
+        normalize_dn_into("CN=B,DC=Y", &mut buf);
+        assert_eq!(buf, "cn=b,dc=y");
     }
 
     #[test]

@@ -34,28 +34,28 @@
 
 mod delta;
 mod entry;
+mod groups;
+mod users;
 
 pub use delta::{ReadKind, SyncReadError, read_for_sync};
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 
-use ldap3::{LdapError, SearchEntry};
+use ldap3::LdapError;
 
-use super::model::{Snapshot, SourceGroup, SourceUser};
+use super::model::Snapshot;
 use crate::directory::{BoundError, DirectoryError, DirectoryTarget, open_bound};
 use crate::error::{ErrorCode, ErrorReport, ToReport};
+use crate::ldap::entry::Entry;
 use crate::ldap::rootdse::RootDse;
-use crate::ldap::search::{RangeEnd, all_values, attribute_values, paged_search};
 use crate::ldap::session::Session;
 use crate::ldap::syntax::dn_is_within;
 use crate::profile::AttributeMap;
 use crate::secret::SecretStore;
 use crate::tls::client_config;
 
-use entry::{
-    anchor, anchor_attribute, enabled_from_uac, first_text, normalize_dn, owned, rdn_value,
-    strip_optional_uid,
-};
+use groups::read_groups;
+use users::{Users, read_users};
 
 /// Why a snapshot could not be read. Never carries a secret.
 #[derive(Debug, thiserror::Error)]
@@ -147,14 +147,37 @@ pub struct ReadReport {
 const MAX_EXAMPLES: usize = 10;
 
 impl ReadReport {
-    fn saw_timestamp(&mut self, entry: &SearchEntry) {
-        if let Some(t) = first_text(entry, "modifyTimestamp")
+    fn saw_timestamp(&mut self, entry: &Entry) {
+        if let Some(t) = entry.text("modifyTimestamp")
             && self
                 .latest_modify_timestamp
                 .as_deref()
                 .is_none_or(|latest| t > latest)
         {
             self.latest_modify_timestamp = Some(t.to_owned());
+        }
+    }
+
+    /// Adds what a search's sink counted on its own thread.
+    fn absorb(&mut self, other: ReadReport) {
+        self.users_read += other.users_read;
+        self.users_excluded += other.users_excluded;
+        self.users_without_anchor += other.users_without_anchor;
+        self.groups_read += other.groups_read;
+        self.groups_without_anchor += other.groups_without_anchor;
+        self.ignored_members += other.ignored_members;
+        for example in other.examples {
+            if self.examples.len() < MAX_EXAMPLES {
+                self.examples.push(example);
+            }
+        }
+        if let Some(t) = other.latest_modify_timestamp
+            && self
+                .latest_modify_timestamp
+                .as_deref()
+                .is_none_or(|latest| t.as_str() > latest)
+        {
+            self.latest_modify_timestamp = Some(t);
         }
     }
 
@@ -278,62 +301,6 @@ fn is_excluded(excluded_ous: &[String], dn: &str) -> bool {
     excluded_ous.iter().any(|ou| dn_is_within(dn, ou))
 }
 
-/// The users read so far, and how to find them by DN (and uid on LDAP).
-#[derive(Default)]
-pub(super) struct Users {
-    pub(super) list: Vec<SourceUser>,
-    by_dn: HashMap<String, usize>,
-    by_login: HashMap<String, usize>,
-}
-
-/// A group being assembled: member DNs that are not users wait until every
-/// group is known.
-struct PendingGroup {
-    group: SourceGroup,
-    unresolved: Vec<String>,
-}
-
-impl Users {
-    /// Indexes a list of users (a delta read's merged view).
-    pub(super) fn from_list(list: Vec<SourceUser>, ad: bool) -> Self {
-        let mut users = Users::default();
-        for (i, u) in list.iter().enumerate() {
-            users.by_dn.insert(normalize_dn(&u.dn), i);
-            if !ad && let Some(login) = &u.login {
-                users.by_login.insert(login.to_lowercase(), i);
-            }
-        }
-        users.list = list;
-        users
-    }
-
-    /// Adds one member value of `attribute` to `group`.
-    fn add_member(
-        &self,
-        group: &mut PendingGroup,
-        attribute: &str,
-        value: &str,
-        report: &mut ReadReport,
-    ) {
-        if attribute.eq_ignore_ascii_case("memberUid") {
-            match self.by_login.get(&value.trim().to_lowercase()) {
-                Some(&i) => {
-                    group.group.member_users.insert(self.list[i].anchor.clone());
-                }
-                None => report.ignored_members += 1,
-            }
-            return;
-        }
-        let dn = normalize_dn(strip_optional_uid(value));
-        match self.by_dn.get(&dn) {
-            Some(&i) => {
-                group.group.member_users.insert(self.list[i].anchor.clone());
-            }
-            None => group.unresolved.push(dn),
-        }
-    }
-}
-
 /// [`read_snapshot`], also returning what was left out.
 pub async fn read_snapshot_with_report(
     target: &DirectoryTarget,
@@ -355,13 +322,13 @@ pub async fn read_snapshot_with_report(
         &mut report,
     )
     .await?;
-    let groups = read_groups(
+    let (groups, users) = read_groups(
         target,
         session,
         base_dn,
         ad,
         &target.groups_filter(ad),
-        &users,
+        users,
         &HashMap::new(),
         &mut report,
     )
@@ -387,309 +354,9 @@ pub async fn read_snapshot_with_report(
     ))
 }
 
-pub(super) async fn read_users(
-    target: &DirectoryTarget,
-    session: &mut Session,
-    base_dn: &str,
-    ad: bool,
-    filter: &str,
-    report: &mut ReadReport,
-) -> Result<Users, SourceError> {
-    let map = &target.attributes;
-    let user_attrs = user_attributes(map, ad);
-    let user_attrs: Vec<&str> = user_attrs.iter().map(String::as_str).collect();
-    let mut users = Users::default();
-    let mut failed: Option<SourceError> = None;
-    session.ldap.with_timeout(target.timeout);
-    paged_search(
-        &mut session.ldap,
-        base_dn,
-        filter,
-        &user_attrs,
-        |e: SearchEntry| {
-            if failed.is_some() {
-                return;
-            }
-            report.users_read += 1;
-            report.saw_timestamp(&e);
-            if is_excluded(&target.excluded_ous, &e.dn) {
-                report.users_excluded += 1;
-                return;
-            }
-            let anchor = match anchor(&e, ad) {
-                Ok(a) => a,
-                Err(problem) => {
-                    report.users_without_anchor += 1;
-                    report.skipped(&e.dn, problem);
-                    return;
-                }
-            };
-            let enabled = if ad {
-                match enabled_from_uac(first_text(&e, "userAccountControl")) {
-                    Ok(enabled) => enabled,
-                    Err(problem) => {
-                        failed = Some(SourceError::AccountControl {
-                            dn: e.dn.clone(),
-                            problem,
-                        });
-                        return;
-                    }
-                }
-            } else {
-                true
-            };
-            let login = owned(&e, if ad { "sAMAccountName" } else { "uid" });
-            let index = users.list.len();
-            users.by_dn.insert(normalize_dn(&e.dn), index);
-            if !ad && let Some(login) = &login {
-                users.by_login.insert(login.to_lowercase(), index);
-            }
-            users.list.push(SourceUser {
-                anchor,
-                login,
-                given_name: owned(&e, &map.given_name),
-                family_name: owned(&e, &map.family_name),
-                display_name: owned(&e, &map.display_name),
-                mail: owned(&e, "mail"),
-                user_principal_name: if ad {
-                    owned(&e, "userPrincipalName")
-                } else {
-                    None
-                },
-                phone: owned(&e, &map.phone),
-                department: owned(&e, &map.department).or_else(|| {
-                    if ad || map.department != "department" {
-                        None
-                    } else {
-                        owned(&e, "departmentNumber")
-                    }
-                }),
-                enabled,
-                dn: e.dn,
-            });
-        },
-    )
-    .await
-    .map_err(|source| SourceError::Search {
-        what: "users",
-        base: base_dn.to_owned(),
-        source: Box::new(source),
-    })?;
-    if let Some(e) = failed {
-        return Err(e);
-    }
-    users.by_dn.shrink_to_fit();
-    users.by_login.shrink_to_fit();
-    users.list.shrink_to_fit();
-    Ok(users)
-}
-
-/// Reads the groups matching `filter`; member DNs are resolved against
-/// `users` and the groups of this read, then `known_groups` (normalised DN →
-/// anchor, for a delta read whose unchanged groups are not read again).
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn read_groups(
-    target: &DirectoryTarget,
-    session: &mut Session,
-    base_dn: &str,
-    ad: bool,
-    filter: &str,
-    users: &Users,
-    known_groups: &HashMap<String, String>,
-    report: &mut ReadReport,
-) -> Result<Vec<SourceGroup>, SourceError> {
-    let member_attrs = member_attributes(ad);
-    let mut attrs = vec![anchor_attribute(ad), "cn"];
-    if !ad {
-        attrs.push("modifyTimestamp");
-    }
-    attrs.extend_from_slice(member_attrs);
-    let mut pending: Vec<PendingGroup> = Vec::new();
-    let mut by_dn: HashMap<String, usize> = HashMap::new();
-    // Groups whose members came back in ranges: the first entry (with the
-    // first chunk) and the attributes to continue.
-    let mut ranged: Vec<(usize, SearchEntry, Vec<&'static str>)> = Vec::new();
-    session.ldap.with_timeout(target.timeout);
-    paged_search(
-        &mut session.ldap,
-        base_dn,
-        filter,
-        &attrs,
-        |e: SearchEntry| {
-            report.groups_read += 1;
-            report.saw_timestamp(&e);
-            let anchor = match anchor(&e, ad) {
-                Ok(a) => a,
-                Err(problem) => {
-                    report.groups_without_anchor += 1;
-                    report.skipped(&e.dn, problem);
-                    return;
-                }
-            };
-            let name = owned(&e, "cn")
-                .or_else(|| rdn_value(&e.dn))
-                .unwrap_or_else(|| e.dn.clone());
-            let mut group = PendingGroup {
-                group: SourceGroup {
-                    anchor,
-                    dn: e.dn.clone(),
-                    name,
-                    member_users: BTreeSet::new(),
-                    member_groups: BTreeSet::new(),
-                },
-                unresolved: Vec::new(),
-            };
-            let mut more = Vec::new();
-            for attr in member_attrs {
-                match attribute_values(&e, attr) {
-                    None => {}
-                    Some((values, RangeEnd::Complete)) => {
-                        for v in values {
-                            users.add_member(&mut group, attr, v, report);
-                        }
-                    }
-                    Some((_, RangeEnd::More { .. } | RangeEnd::Malformed)) => more.push(*attr),
-                }
-            }
-            let index = pending.len();
-            by_dn.insert(normalize_dn(&e.dn), index);
-            pending.push(group);
-            if !more.is_empty() {
-                ranged.push((index, e, more));
-            }
-        },
-    )
-    .await
-    .map_err(|source| SourceError::Search {
-        what: "groups",
-        base: base_dn.to_owned(),
-        source: Box::new(source),
-    })?;
-
-    report.ranged_groups = ranged.len();
-    for (index, first, attributes) in ranged {
-        for attribute in attributes {
-            session.ldap.with_timeout(target.timeout);
-            let values = all_values(
-                &mut session.ldap,
-                &first.dn,
-                attribute,
-                Some(&first),
-                target.timeout,
-            )
-            .await
-            .map_err(|source| SourceError::Members {
-                group: first.dn.clone(),
-                attribute,
-                source: Box::new(source),
-            })?;
-            tracing::debug!(
-                group = %first.dn,
-                attribute,
-                values = values.len(),
-                "read ranged members"
-            );
-            for v in &values {
-                users.add_member(&mut pending[index], attribute, v, report);
-            }
-        }
-    }
-
-    // Every group is known now: the member DNs that were not users.
-    let anchors: Vec<String> = pending.iter().map(|g| g.group.anchor.clone()).collect();
-    let groups = pending
-        .into_iter()
-        .map(|mut g| {
-            for dn in std::mem::take(&mut g.unresolved) {
-                match by_dn.get(&dn) {
-                    Some(&i) => {
-                        g.group.member_groups.insert(anchors[i].clone());
-                    }
-                    None => match known_groups.get(&dn) {
-                        Some(anchor) => {
-                            g.group.member_groups.insert(anchor.clone());
-                        }
-                        None => report.ignored_members += 1,
-                    },
-                }
-            }
-            g.group
-        })
-        .collect();
-    Ok(groups)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn user(anchor: &str, dn: &str, login: &str) -> SourceUser {
-        SourceUser {
-            anchor: anchor.into(),
-            dn: dn.into(),
-            login: Some(login.into()),
-            given_name: None,
-            family_name: None,
-            display_name: None,
-            mail: None,
-            user_principal_name: None,
-            phone: None,
-            department: None,
-            enabled: true,
-        }
-    }
-
-    fn users() -> Users {
-        let mut u = Users::default();
-        for (i, (a, dn, login)) in [
-            ("u-ann", "CN=Ann,OU=Staff,DC=x,DC=y", "ann"),
-            ("u-bo", "uid=Bo,ou=people,dc=x,dc=y", "Bo"),
-        ]
-        .into_iter()
-        .enumerate()
-        {
-            u.list.push(user(a, dn, login));
-            u.by_dn.insert(normalize_dn(dn), i);
-            u.by_login.insert(login.to_lowercase(), i);
-        }
-        u
-    }
-
-    fn pending() -> PendingGroup {
-        PendingGroup {
-            group: SourceGroup {
-                anchor: "g".into(),
-                dn: "CN=G,DC=x,DC=y".into(),
-                name: "G".into(),
-                member_users: BTreeSet::new(),
-                member_groups: BTreeSet::new(),
-            },
-            unresolved: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn members_map_to_user_anchors_by_normalised_dn() {
-        let u = users();
-        let mut g = pending();
-        let mut report = ReadReport::default();
-        u.add_member(&mut g, "member", "cn=ann, ou=STAFF,dc=x,dc=y", &mut report);
-        u.add_member(
-            &mut g,
-            "uniqueMember",
-            "UID=bo,ou=people,dc=x,dc=y#'01'B",
-            &mut report,
-        );
-        u.add_member(&mut g, "memberUid", "BO", &mut report);
-        u.add_member(&mut g, "memberUid", "nobody", &mut report);
-        u.add_member(&mut g, "member", "CN=Other Group,DC=x,DC=y", &mut report);
-        assert_eq!(
-            g.group.member_users.iter().collect::<Vec<_>>(),
-            ["u-ann", "u-bo"]
-        );
-        assert_eq!(g.unresolved, [normalize_dn("cn=other group,dc=x,dc=y")]);
-        assert_eq!(report.ignored_members, 1);
-    }
 
     #[test]
     fn dialects_ask_for_their_anchor() {

@@ -1,0 +1,297 @@
+//! The user search of a read: entries become [`SourceUser`]s as they
+//! arrive, on the search's sink thread, indexed by DN (and uid on LDAP) for
+//! the group search that follows.
+
+use std::collections::HashMap;
+
+use super::entry::{anchor, enabled_from_uac, normalize_dn, normalize_dn_into, strip_optional_uid};
+use super::groups::PendingGroup;
+use super::{ReadReport, SourceError, is_excluded, user_attributes};
+use crate::directory::DirectoryTarget;
+use crate::ldap::entry::Entry;
+use crate::ldap::search::{EntrySink, paged_search_to};
+use crate::ldap::session::Session;
+use crate::profile::AttributeMap;
+use crate::sync::model::SourceUser;
+
+/// The users read so far, and how to find them by DN (and uid on LDAP).
+#[derive(Default)]
+pub(super) struct Users {
+    pub(super) list: Vec<SourceUser>,
+    by_dn: HashMap<String, usize>,
+    by_login: HashMap<String, usize>,
+}
+
+impl Users {
+    /// Indexes a list of users (a delta read's merged view).
+    pub(super) fn from_list(list: Vec<SourceUser>, ad: bool) -> Self {
+        let mut users = Users::default();
+        for (i, u) in list.iter().enumerate() {
+            users.by_dn.insert(normalize_dn(&u.dn), i);
+            if !ad && let Some(login) = &u.login {
+                users.by_login.insert(login.to_lowercase(), i);
+            }
+        }
+        users.list = list;
+        users
+    }
+
+    fn push(&mut self, user: SourceUser, ad: bool) {
+        let index = self.list.len();
+        self.by_dn.insert(normalize_dn(&user.dn), index);
+        if !ad && let Some(login) = &user.login {
+            self.by_login.insert(login.to_lowercase(), index);
+        }
+        self.list.push(user);
+    }
+
+    /// Adds one member value of `attribute` to `group`. `scratch` is a
+    /// buffer the caller keeps across calls (the normalised DN is built in
+    /// it, and only copied when the member is not a user).
+    pub(super) fn add_member(
+        &self,
+        group: &mut PendingGroup,
+        attribute: &str,
+        value: &str,
+        scratch: &mut String,
+        report: &mut ReadReport,
+    ) {
+        if attribute.eq_ignore_ascii_case("memberUid") {
+            scratch.clear();
+            scratch.push_str(value.trim());
+            scratch.make_ascii_lowercase();
+            if !scratch.is_ascii() {
+                *scratch = value.trim().to_lowercase();
+            }
+            match self.by_login.get(scratch.as_str()) {
+                Some(&i) => {
+                    group.group.member_users.insert(self.list[i].anchor.clone());
+                }
+                None => report.ignored_members += 1,
+            }
+            return;
+        }
+        normalize_dn_into(strip_optional_uid(value), scratch);
+        match self.by_dn.get(scratch.as_str()) {
+            Some(&i) => {
+                group.group.member_users.insert(self.list[i].anchor.clone());
+            }
+            None => group.unresolved.push(scratch.clone()),
+        }
+    }
+}
+
+/// Turns user entries into [`SourceUser`]s on the search's sink thread.
+struct UserSink {
+    ad: bool,
+    excluded_ous: Vec<String>,
+    map: AttributeMap,
+    users: Users,
+    report: ReadReport,
+    /// The first entry that makes the read unusable (a bad userAccountControl).
+    failed: Option<SourceError>,
+}
+
+impl EntrySink for UserSink {
+    fn take(&mut self, mut e: Entry) {
+        if self.failed.is_some() {
+            return;
+        }
+        let (ad, map, report) = (self.ad, &self.map, &mut self.report);
+        report.users_read += 1;
+        report.saw_timestamp(&e);
+        if is_excluded(&self.excluded_ous, &e.dn) {
+            report.users_excluded += 1;
+            return;
+        }
+        let anchor = match anchor(&e, ad) {
+            Ok(a) => a,
+            Err(problem) => {
+                report.users_without_anchor += 1;
+                report.skipped(&e.dn, problem);
+                return;
+            }
+        };
+        let enabled = if ad {
+            match enabled_from_uac(e.text("userAccountControl")) {
+                Ok(enabled) => enabled,
+                Err(problem) => {
+                    self.failed = Some(SourceError::AccountControl {
+                        dn: e.dn.clone(),
+                        problem,
+                    });
+                    return;
+                }
+            }
+        } else {
+            true
+        };
+        let department = e.take_text(&map.department).or_else(|| {
+            if ad || map.department != "department" {
+                None
+            } else {
+                e.take_text("departmentNumber")
+            }
+        });
+        let user = SourceUser {
+            anchor,
+            login: e.take_text(if ad { "sAMAccountName" } else { "uid" }),
+            given_name: e.take_text(&map.given_name),
+            family_name: e.take_text(&map.family_name),
+            display_name: e.take_text(&map.display_name),
+            mail: e.take_text("mail"),
+            user_principal_name: if ad {
+                e.take_text("userPrincipalName")
+            } else {
+                None
+            },
+            phone: e.take_text(&map.phone),
+            department,
+            enabled,
+            dn: e.dn,
+        };
+        self.users.push(user, ad);
+    }
+}
+
+/// Reads the users matching `filter` under `base_dn`.
+pub(super) async fn read_users(
+    target: &DirectoryTarget,
+    session: &mut Session,
+    base_dn: &str,
+    ad: bool,
+    filter: &str,
+    report: &mut ReadReport,
+) -> Result<Users, SourceError> {
+    let attrs = user_attributes(&target.attributes, ad);
+    let attrs: Vec<&str> = attrs.iter().map(String::as_str).collect();
+    let sink = UserSink {
+        ad,
+        excluded_ous: target.excluded_ous.clone(),
+        map: target.attributes.clone(),
+        users: Users::default(),
+        report: ReadReport::default(),
+        failed: None,
+    };
+    session.ldap.with_timeout(target.timeout);
+    let sink = paged_search_to(&mut session.ldap, base_dn, filter, &attrs, sink)
+        .await
+        .map_err(|source| SourceError::Search {
+            what: "users",
+            base: base_dn.to_owned(),
+            source: Box::new(source),
+        })?;
+    report.absorb(sink.report);
+    if let Some(e) = sink.failed {
+        return Err(e);
+    }
+    let mut users = sink.users;
+    users.by_dn.shrink_to_fit();
+    users.by_login.shrink_to_fit();
+    users.list.shrink_to_fit();
+    Ok(users)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::sync::model::SourceGroup;
+
+    fn user(anchor: &str, dn: &str, login: &str) -> SourceUser {
+        SourceUser {
+            anchor: anchor.into(),
+            dn: dn.into(),
+            login: Some(login.into()),
+            given_name: None,
+            family_name: None,
+            display_name: None,
+            mail: None,
+            user_principal_name: None,
+            phone: None,
+            department: None,
+            enabled: true,
+        }
+    }
+
+    #[test]
+    fn members_map_to_user_anchors_by_normalised_dn() {
+        let mut u = Users::default();
+        u.push(user("u-ann", "CN=Ann,OU=Staff,DC=x,DC=y", "ann"), false);
+        u.push(user("u-bo", "uid=Bo,ou=people,dc=x,dc=y", "Bo"), false);
+        let mut g = PendingGroup {
+            group: SourceGroup {
+                anchor: "g".into(),
+                dn: "CN=G,DC=x,DC=y".into(),
+                name: "G".into(),
+                member_users: BTreeSet::new(),
+                member_groups: BTreeSet::new(),
+            },
+            unresolved: Vec::new(),
+        };
+        let mut report = ReadReport::default();
+        let mut scratch = String::new();
+        let mut add = |attribute: &str, value: &str| {
+            u.add_member(&mut g, attribute, value, &mut scratch, &mut report)
+        };
+        add("member", "cn=ann, ou=STAFF,dc=x,dc=y");
+        add("uniqueMember", "UID=bo,ou=people,dc=x,dc=y#'01'B");
+        add("memberUid", "BO");
+        add("memberUid", "nobody");
+        add("member", "CN=Other Group,DC=x,DC=y");
+        assert_eq!(
+            g.group.member_users.iter().collect::<Vec<_>>(),
+            ["u-ann", "u-bo"]
+        );
+        assert_eq!(g.unresolved, [normalize_dn("cn=other group,dc=x,dc=y")]);
+        assert_eq!(report.ignored_members, 1);
+    }
+
+    #[test]
+    fn a_bad_account_control_value_stops_the_sink() {
+        use crate::ldap::entry::testing::{entry, with_binary};
+        let mut sink = UserSink {
+            ad: true,
+            excluded_ous: vec!["OU=Gone,DC=x".into()],
+            map: AttributeMap::default(),
+            users: Users::default(),
+            report: ReadReport::default(),
+            failed: None,
+        };
+        let guid = [7u8; 16];
+        let good = with_binary(
+            entry(
+                "CN=A,DC=x",
+                &[("userAccountControl", &["514"]), ("sAMAccountName", &["a"])],
+            ),
+            "objectGUID",
+            &guid,
+        );
+        let excluded = with_binary(entry("CN=B,OU=Gone,DC=x", &[]), "objectGUID", &guid);
+        let no_anchor = entry("CN=C,DC=x", &[("userAccountControl", &["512"])]);
+        let bad = with_binary(
+            entry("CN=D,DC=x", &[("userAccountControl", &["x"])]),
+            "objectGUID",
+            &guid,
+        );
+        for e in [good, excluded, no_anchor, bad] {
+            sink.take(e);
+        }
+        assert_eq!(sink.users.list.len(), 1);
+        assert!(!sink.users.list[0].enabled, "514 is disabled");
+        assert_eq!(sink.users.list[0].login.as_deref(), Some("a"));
+        assert_eq!(
+            (
+                sink.report.users_read,
+                sink.report.users_excluded,
+                sink.report.users_without_anchor
+            ),
+            (4, 1, 1)
+        );
+        assert!(matches!(
+            sink.failed,
+            Some(SourceError::AccountControl { .. })
+        ));
+    }
+}
