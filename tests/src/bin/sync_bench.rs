@@ -697,7 +697,8 @@ impl Engine {
             .block_on(read_directory(&self.target, &self.secrets))
             .map_err(|e| format!("read_directory failed: {e}"))?;
         let t1 = Instant::now();
-        let desired = desired_state(&snapshot, &self.profile.sync, &self.team);
+        let complete = snapshot.complete;
+        let desired = desired_state(snapshot, &self.profile.sync, &self.team);
         let t2 = Instant::now();
         let loaded;
         let (users, groups) = match known {
@@ -713,10 +714,9 @@ impl Engine {
             users,
             groups,
             self.profile.sync.deprovision,
-            snapshot.complete,
+            complete,
         );
         let t4 = Instant::now();
-        drop(snapshot);
         Ok((
             Pass {
                 read: t1 - t0,

@@ -32,11 +32,18 @@ pub fn team_anchor(team: &str) -> String {
     format!("team:{team}")
 }
 
-fn non_empty(v: &Option<String>) -> Option<String> {
-    v.as_ref()
-        .map(|s| s.trim())
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
+/// The value trimmed, or `None` when blank; moved, not copied, when it
+/// needs no trimming (the reader already trims).
+fn non_empty(v: Option<String>) -> Option<String> {
+    let s = v?;
+    let trimmed = s.trim();
+    if trimmed.is_empty() {
+        None
+    } else if trimmed.len() == s.len() {
+        Some(s)
+    } else {
+        Some(trimmed.to_owned())
+    }
 }
 
 /// Finds the groups a rule names, by DN or by name (case-insensitive).
@@ -63,7 +70,16 @@ fn resolve_groups<'a>(
 }
 
 /// Builds the desired state. `team` is the team every synced user joins.
-pub fn desired_state(snapshot: &Snapshot, rules: &SyncRules, team: &str) -> DesiredState {
+/// The snapshot is consumed: its users' strings move into the desired
+/// state instead of being copied (100,000 users are a million strings).
+pub fn desired_state(snapshot: Snapshot, rules: &SyncRules, team: &str) -> DesiredState {
+    let Snapshot { users, groups, .. } = snapshot;
+    let snapshot = Snapshot {
+        users: Vec::new(),
+        groups,
+        complete: true,
+    };
+    let snapshot = &snapshot;
     let mut state = DesiredState::default();
     let synced = resolve_groups(snapshot, &rules.groups, "sync.groups", &mut state.notices);
     let admin_groups = resolve_groups(
@@ -106,18 +122,18 @@ pub fn desired_state(snapshot: &Snapshot, rules: &SyncRules, team: &str) -> Desi
             }
         }
     }
-    for user in &snapshot.users {
+    for user in users {
         let email = match rules.email_attribute {
-            EmailAttribute::Mail => non_empty(&user.mail),
-            EmailAttribute::UserPrincipalName => non_empty(&user.user_principal_name),
+            EmailAttribute::Mail => non_empty(user.mail),
+            EmailAttribute::UserPrincipalName => non_empty(user.user_principal_name),
         };
         let attribute = match rules.email_attribute {
             EmailAttribute::Mail => "mail",
             EmailAttribute::UserPrincipalName => "userPrincipalName",
         };
-        let display = non_empty(&user.display_name);
-        let given = non_empty(&user.given_name);
-        let family = non_empty(&user.family_name);
+        let display = non_empty(user.display_name);
+        let given = non_empty(user.given_name);
+        let family = non_empty(user.family_name);
         let has_name = display.is_some() || (given.is_some() && family.is_some());
         let reason = match (&email, has_name) {
             (_, false) => {
@@ -131,8 +147,8 @@ pub fn desired_state(snapshot: &Snapshot, rules: &SyncRules, team: &str) -> Desi
         };
         if let Some(reason) = reason {
             state.skipped.push(SkippedUser {
-                anchor: user.anchor.clone(),
-                dn: user.dn.clone(),
+                anchor: user.anchor,
+                dn: user.dn,
                 reason,
             });
             continue;
@@ -143,40 +159,44 @@ pub fn desired_state(snapshot: &Snapshot, rules: &SyncRules, team: &str) -> Desi
             .unwrap_or_default();
         tags.sort();
         tags.dedup();
+        let admin = admins.contains(&user.anchor);
         state.users.insert(
             user.anchor.clone(),
             Arc::new(DesiredUser {
-                anchor: user.anchor.clone(),
+                anchor: user.anchor,
                 user_name: email.to_lowercase(),
                 email,
                 given_name: given,
                 family_name: family,
                 display_name: display,
-                phone: non_empty(&user.phone),
-                department: non_empty(&user.department),
+                phone: non_empty(user.phone),
+                department: non_empty(user.department),
                 active: user.enabled,
-                admin: admins.contains(&user.anchor),
+                admin,
                 tags,
             }),
         );
     }
 
-    let synced_users: BTreeSet<String> = state.users.keys().cloned().collect();
     state.groups.insert(
         team_anchor(team),
         Arc::new(DesiredGroup {
             anchor: team_anchor(team),
             display_name: team.to_owned(),
-            members: synced_users.clone(),
+            members: state.users.keys().cloned().collect(),
         }),
     );
     for (g, members) in memberships {
+        let members = members
+            .into_iter()
+            .filter(|m| state.users.contains_key(m))
+            .collect();
         state.groups.insert(
             g.anchor.clone(),
             Arc::new(DesiredGroup {
                 anchor: g.anchor.clone(),
                 display_name: g.name.clone(),
-                members: members.intersection(&synced_users).cloned().collect(),
+                members,
             }),
         );
     }
@@ -252,7 +272,7 @@ mod tests {
 
     #[test]
     fn eligibility_tags_admins_and_team() {
-        let s = desired_state(&snapshot(), &rules(), "AD Users");
+        let s = desired_state(snapshot(), &rules(), "AD Users");
         assert_eq!(s.users.keys().collect::<Vec<_>>(), ["u1", "u4"]);
         let reasons: Vec<(&str, &str)> = s
             .skipped
@@ -294,7 +314,7 @@ mod tests {
     fn upn_as_email() {
         let mut r = rules();
         r.email_attribute = EmailAttribute::UserPrincipalName;
-        let s = desired_state(&snapshot(), &r, "AD Users");
+        let s = desired_state(snapshot(), &r, "AD Users");
         assert_eq!(s.users["u2"].email, "u2@x.local");
     }
 

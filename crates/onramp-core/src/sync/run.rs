@@ -265,10 +265,10 @@ async fn run_begun(
         .team
         .clone()
         .unwrap_or_else(|| default_team(profile.kind));
-    let desired = desired_state(&snapshot, &profile.sync, &team);
-    // The desired state holds what the rest of the run needs.
     let read_complete = snapshot.complete;
-    drop(snapshot);
+    // The desired state holds what the rest of the run needs; the snapshot
+    // is consumed building it.
+    let desired = desired_state(snapshot, &profile.sync, &team);
     let (known_users, known_groups) = known_state(store, &profile.name)?;
     let plan = plan(
         &desired,
