@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 pub mod desktop;
+pub mod directory;
 pub mod fake_ad;
 pub mod fake_http;
 pub mod fake_notifications;

@@ -7,7 +7,8 @@
 //!
 //! How: a `slapd.conf` in a temp folder (Debian's schema files, modules from
 //! `/usr/lib/ldap`, one mdb database for `dc=example,dc=org` with the
-//! memberof overlay), `slapd -d 0` in the foreground (so it stays our child),
+//! memberof overlay, and refint so that moving or renaming a user updates
+//! the groups naming it, as in a maintained deployment), `slapd -d 0` in the foreground (so it stays our child),
 //! listening on `ldap://127.0.0.1:P/` and `ldaps://127.0.0.1:Q/` with a leaf
 //! from a [`TestCa`] naming `localhost` and `127.0.0.1`. The seed data is
 //! added over LDAP after start, so `entryUUID` and `memberOf` are set the way
@@ -275,6 +276,7 @@ include /etc/ldap/schema/inetorgperson.schema
 modulepath /usr/lib/ldap
 moduleload back_mdb
 moduleload memberof
+moduleload refint
 pidfile {d}/slapd.pid
 argsfile {d}/slapd.args
 TLSCACertificateFile {d}/ca.pem
@@ -293,6 +295,8 @@ index entryUUID eq
 access to attrs=userPassword by self write by anonymous auth by * none
 access to * by * read
 overlay memberof
+overlay refint
+refint_attributes member uniqueMember
 "
     )
 }

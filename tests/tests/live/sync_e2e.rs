@@ -1,12 +1,15 @@
-//! The directory sync end to end: `onramp sync` from a real Samba AD DC into
-//! a real scim2-server, checked against the SCIM server's own state.
+//! The directory sync end to end: `onramp sync` from a real Samba AD DC and
+//! a real OpenLDAP slapd into a real scim2-server, checked against the SCIM
+//! server's own state. The scenarios every directory must pass are written
+//! once against [`SyncDirectory`] and run on both.
 
 use std::sync::Arc;
 
 use libtest_mimic::Trial;
 use onramp_tests::Fixtures;
+use onramp_tests::directory::SyncDirectory;
 use onramp_tests::onramp_cli::{OnrampCli, Run, describe};
-use onramp_tests::samba::{ADMIN_UPN, DNS_DOMAIN, SambaDc, UserSpec};
+use onramp_tests::samba::{DNS_DOMAIN, UserSpec};
 use onramp_tests::scim::ScimServer;
 use onramp_tests::{ensure, trial};
 use serde_json::Value;
@@ -14,36 +17,47 @@ use serde_json::Value;
 /// The trials of this module.
 pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
     vec![
+        // The scenarios every directory must pass, on Samba AD and on slapd.
+        trial(fx, "sync::ad_first_sync_updates_and_no_change", |fx| {
+            first_sync_updates_and_no_change(fx, fx.samba())
+        }),
+        trial(fx, "sync::ldap_first_sync_updates_and_no_change", |fx| {
+            first_sync_updates_and_no_change(fx, fx.slapd())
+        }),
+        trial(fx, "sync::ad_guard_holds_and_approve_releases", |fx| {
+            guard_holds_and_approve_releases(fx, fx.samba())
+        }),
+        trial(fx, "sync::ldap_guard_holds_and_approve_releases", |fx| {
+            guard_holds_and_approve_releases(fx, fx.slapd())
+        }),
         trial(
             fx,
-            "sync::ad_first_sync_updates_and_no_change",
-            ad_first_sync_updates_and_no_change,
+            "sync::ad_faults_between_onramp_and_the_platform",
+            |fx| faults_between_onramp_and_the_platform(fx, fx.samba()),
         ),
         trial(
             fx,
-            "sync::ad_guard_holds_and_approve_releases",
-            ad_guard_holds_and_approve_releases,
+            "sync::ldap_faults_between_onramp_and_the_platform",
+            |fx| faults_between_onramp_and_the_platform(fx, fx.slapd()),
         ),
-        trial(
-            fx,
-            "sync::faults_between_onramp_and_the_platform",
-            faults_between_onramp_and_the_platform,
-        ),
-        trial(
-            fx,
-            "sync::sigkill_during_apply_then_converges",
-            sigkill_during_apply_then_converges,
-        ),
-        trial(
-            fx,
-            "sync::deprovision_policies_and_empty_read",
-            deprovision_policies_and_empty_read,
-        ),
-        trial(
-            fx,
-            "sync::nested_circular_and_large_groups",
-            nested_circular_and_large_groups,
-        ),
+        trial(fx, "sync::ad_sigkill_during_apply_then_converges", |fx| {
+            sigkill_during_apply_then_converges(fx, fx.samba())
+        }),
+        trial(fx, "sync::ldap_sigkill_during_apply_then_converges", |fx| {
+            sigkill_during_apply_then_converges(fx, fx.slapd())
+        }),
+        trial(fx, "sync::ad_deprovision_policies_and_empty_read", |fx| {
+            deprovision_policies_and_empty_read(fx, fx.samba())
+        }),
+        trial(fx, "sync::ldap_deprovision_policies_and_empty_read", |fx| {
+            deprovision_policies_and_empty_read(fx, fx.slapd())
+        }),
+        trial(fx, "sync::ad_nested_circular_and_large_groups", |fx| {
+            nested_circular_and_large_groups(fx, fx.samba())
+        }),
+        trial(fx, "sync::ldap_nested_circular_and_large_groups", |fx| {
+            nested_circular_and_large_groups(fx, fx.slapd())
+        }),
         trial(fx, "sync::ldap_slapd_sync", ldap_slapd_sync),
         trial(
             fx,
@@ -62,30 +76,30 @@ struct Setup {
     tag: String,
 }
 
-fn setup(fx: &Fixtures, extra_sync: &str) -> Result<Setup, String> {
+fn setup(fx: &Fixtures, dir: &dyn SyncDirectory, extra_sync: &str) -> Result<Setup, String> {
     let scim = fx.start_scim();
     let url = scim.base_url();
-    setup_with(fx, extra_sync, scim, &url)
+    setup_with(fx, dir, extra_sync, scim, &url)
 }
 
+/// A profile of `dir`'s kind reading a fresh OU of its own, syncing into
+/// `target_url` (scim2-server, or a proxy in front of it).
 fn setup_with(
-    fx: &Fixtures,
+    _fx: &Fixtures,
+    dir: &dyn SyncDirectory,
     extra_sync: &str,
     scim: ScimServer,
     target_url: &str,
 ) -> Result<Setup, String> {
-    let dc: &SambaDc = fx.samba();
-    let ou = dc.unique_ou("sync")?;
+    let ou = dir.unique_ou("sync")?;
     let tag = onramp_tests::random_hex(3);
     let cli = OnrampCli::new();
     let profile = format!(
-        "kind = \"ad\"\n[connection]\nurl = \"ldaps://{}\"\nbind_dn = \"{ADMIN_UPN}\"\nbind_password_secret = \"bind\"\nbase_dn = \"{ou}\"\nca_file = \"{}\"\n\n[sync]\n{extra_sync}\n\n[target]\nurl = \"{}\"\nauth = \"bearer\"\ntoken_secret = \"platform\"\n",
-        dc.host_name(),
-        dc.ca_path().display(),
-        target_url,
+        "{}\n[sync]\n{extra_sync}\n\n[target]\nurl = \"{target_url}\"\nauth = \"bearer\"\ntoken_secret = \"platform\"\n",
+        dir.connection_profile(&ou),
     );
     cli.write_profile("p", &profile);
-    cli.run_with_stdin(&["secret", "set", "bind"], dc.admin_password());
+    cli.run_with_stdin(&["secret", "set", "bind"], dir.bind_password());
     cli.run_with_stdin(&["secret", "set", "platform"], scim.token());
     Ok(Setup { cli, scim, ou, tag })
 }
@@ -94,10 +108,11 @@ fn users_by_external_id(scim: &ScimServer) -> Result<Vec<Value>, String> {
     scim.list_all("Users")
 }
 
-fn ad_first_sync_updates_and_no_change(fx: &Fixtures) -> Result<(), String> {
-    let dc = fx.samba();
+fn first_sync_updates_and_no_change(fx: &Fixtures, dir: &dyn SyncDirectory) -> Result<(), String> {
+    let d = dir.mail_domain();
     let s = setup(
         fx,
+        dir,
         "groups = [\"VPN %TAG%\"]\nadmin_groups = [\"Admins %TAG%\"]\n",
     )?;
     // The profile names groups with the tag; rewrite it now that we know it.
@@ -107,21 +122,21 @@ fn ad_first_sync_updates_and_no_change(fx: &Fixtures) -> Result<(), String> {
         .replace("%TAG%", &s.tag);
     std::fs::write(&path, text).map_err(|e| e.to_string())?;
     let t = &s.tag;
-    let ann = dc.add_user(
+    let ann = dir.add_user(
         &s.ou,
         &UserSpec::new(&format!("ann{t}"))
             .name("Ann", "Able")
-            .mail(&format!("ann{t}@{DNS_DOMAIN}")),
+            .mail(&format!("ann{t}@{d}")),
     )?;
-    let ben = dc.add_user(
+    let ben = dir.add_user(
         &s.ou,
         &UserSpec::new(&format!("ben{t}"))
             .name("Ben", "Baker")
-            .mail(&format!("ben{t}@{DNS_DOMAIN}")),
+            .mail(&format!("ben{t}@{d}")),
     )?;
-    let _nomail = dc.add_user(&s.ou, &UserSpec::new(&format!("cy{t}")).name("Cy", "Cole"))?;
-    let vpn = dc.add_group(&s.ou, &format!("VPN {t}"), std::slice::from_ref(&ann))?;
-    dc.add_group(&s.ou, &format!("Admins {t}"), std::slice::from_ref(&ben))?;
+    let _nomail = dir.add_user(&s.ou, &UserSpec::new(&format!("cy{t}")).name("Cy", "Cole"))?;
+    let vpn = dir.add_group(&s.ou, &format!("VPN {t}"), std::slice::from_ref(&ann))?;
+    dir.add_group(&s.ou, &format!("Admins {t}"), std::slice::from_ref(&ben))?;
 
     // Preview changes nothing.
     let run = s
@@ -154,7 +169,7 @@ fn ad_first_sync_updates_and_no_change(fx: &Fixtures) -> Result<(), String> {
     ensure(users.len() == 2, || format!("{users:?}"))?;
     let ann_scim = users
         .iter()
-        .find(|u| u["userName"] == format!("ann{t}@{DNS_DOMAIN}"))
+        .find(|u| u["userName"] == format!("ann{t}@{d}"))
         .cloned()
         .unwrap_or_default();
     ensure(
@@ -171,7 +186,7 @@ fn ad_first_sync_updates_and_no_change(fx: &Fixtures) -> Result<(), String> {
     )?;
     let ben_scim = users
         .iter()
-        .find(|u| u["userName"] == format!("ben{t}@{DNS_DOMAIN}"))
+        .find(|u| u["userName"] == format!("ben{t}@{d}"))
         .cloned()
         .unwrap_or_default();
     ensure(ben_scim["roles"].to_string().contains("admin"), || {
@@ -180,7 +195,7 @@ fn ad_first_sync_updates_and_no_change(fx: &Fixtures) -> Result<(), String> {
     let groups = s.scim.list_all("Groups")?;
     let team = groups
         .iter()
-        .find(|g| g["displayName"] == "AD Users")
+        .find(|g| g["displayName"] == dir.team())
         .cloned()
         .unwrap_or_default();
     ensure(team["members"].as_array().map(Vec::len) == Some(2), || {
@@ -212,28 +227,55 @@ fn ad_first_sync_updates_and_no_change(fx: &Fixtures) -> Result<(), String> {
         || describe(&run),
     )?;
 
-    // A rename, a disabled account, and a user leaving the admin group (no downgrade).
-    dc.replace_attr(&ann, "displayName", &["Ann Archer"])?;
-    dc.replace_attr(&ann, "sn", &["Archer"])?;
-    dc.replace_attr(&ben, "userAccountControl", &["514"])?;
+    // A rename, a disabled account (AD only: generic LDAP has no such
+    // flag), and the admin group dropped from the profile: Ben keeps the
+    // admin role (roles are never downgraded).
+    dir.replace_attr(&ann, "displayName", &["Ann Archer"])?;
+    dir.replace_attr(&ann, "sn", &["Archer"])?;
+    let disabled = match dir.disable(&ben) {
+        Some(done) => {
+            done?;
+            true
+        }
+        None => false,
+    };
+    let path = s.cli.config_dir().join("profiles/p.toml");
+    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    let no_admin_groups: String = text
+        .lines()
+        .filter(|l| !l.starts_with("admin_groups"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&path, no_admin_groups).map_err(|e| e.to_string())?;
     let run = s.cli.run(&["--json", "sync", "--profile", "p"]);
     let r = run.json();
+    let updated = if disabled { 2 } else { 1 };
     ensure(
-        run.code == 0 && r["applied"]["updated"] == 2 && r["applied"]["created"] == 0,
+        run.code == 0 && r["applied"]["updated"] == updated && r["applied"]["created"] == 0,
         || describe(&run),
     )?;
-    let changes = r["plan"]["updates"].to_string();
+    // The attributes that change, over every update of the plan.
+    let changed: Vec<String> = r["plan"]["updates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|u| u["changes"].as_array().cloned().unwrap_or_default())
+        .filter_map(|c| c["attribute"].as_str().map(str::to_owned))
+        .collect();
+    let has = |a: &str| changed.iter().any(|c| c == a);
     ensure(
-        changes.contains("displayName")
-            && changes.contains("Ann Archer")
-            && changes.contains("\"active\""),
-        || changes.clone(),
+        has("displayName") && has("familyName") && has("active") == disabled && !has("roles"),
+        || format!("{changed:?}: {}", r["plan"]["updates"]),
+    )?;
+    ensure(
+        r["plan"]["updates"].to_string().contains("Ann Archer"),
+        || describe(&run),
     )?;
     let users = users_by_external_id(&s.scim)?;
     ensure(users.len() == 2, || format!("{users:?}"))?;
     let ann_scim = users
         .iter()
-        .find(|u| u["userName"] == format!("ann{t}@{DNS_DOMAIN}"))
+        .find(|u| u["userName"] == format!("ann{t}@{d}"))
         .cloned()
         .unwrap_or_default();
     ensure(
@@ -242,23 +284,43 @@ fn ad_first_sync_updates_and_no_change(fx: &Fixtures) -> Result<(), String> {
     )?;
     let ben_scim = users
         .iter()
-        .find(|u| u["userName"] == format!("ben{t}@{DNS_DOMAIN}"))
+        .find(|u| u["userName"] == format!("ben{t}@{d}"))
         .cloned()
         .unwrap_or_default();
     ensure(
-        ben_scim["active"] == false && ben_scim["roles"].to_string().contains("admin"),
+        (ben_scim["active"] == false) == disabled
+            && ben_scim["roles"].to_string().contains("admin"),
         || format!("{ben_scim}"),
+    )?;
+
+    // A move between OUs is the same user (same anchor): nothing to create,
+    // deprovision or preserve, and the platform's user keeps its id.
+    let moved_ou = dir.add_ou(&s.ou, "Moved")?;
+    let ann_id = ann_scim["id"].clone();
+    dir.move_to(&ann, &moved_ou)?;
+    let run = s.cli.run(&["--json", "sync", "--profile", "p"]);
+    let r = run.json();
+    ensure(run.code == 0 && r["status"] == "ok", || describe(&run))?;
+    for list in ["creates", "deprovisions", "preserved", "updates"] {
+        ensure(r["plan"][list].as_array().map(Vec::len) == Some(0), || {
+            format!("{list} after a move: {}", describe(&run))
+        })?;
+    }
+    let users = users_by_external_id(&s.scim)?;
+    ensure(
+        users.len() == 2 && users.iter().any(|u| u["id"] == ann_id),
+        || format!("{users:?}"),
     )?;
 
     // History records each run with per-object results.
     let run = s.cli.run(&["--json", "history", "--profile", "p"]);
     let history = run.json();
-    ensure(history.as_array().map(Vec::len) == Some(4), || {
+    ensure(history.as_array().map(Vec::len) == Some(5), || {
         describe(&run)
     })?;
     let first_apply = history
         .as_array()
-        .and_then(|h| h.iter().find(|r| r["mode"] == "apply"))
+        .and_then(|h| h.iter().rev().find(|r| r["mode"] == "apply"))
         .cloned()
         .unwrap_or_default();
     let id = first_apply["id"].as_i64().unwrap_or_default().to_string();
@@ -285,28 +347,29 @@ fn ad_first_sync_updates_and_no_change(fx: &Fixtures) -> Result<(), String> {
     Ok(())
 }
 
-fn ad_guard_holds_and_approve_releases(fx: &Fixtures) -> Result<(), String> {
-    let dc = fx.samba();
+fn guard_holds_and_approve_releases(fx: &Fixtures, dir: &dyn SyncDirectory) -> Result<(), String> {
+    let d = dir.mail_domain();
     let s = setup(
         fx,
+        dir,
         "deprovision = \"deactivate\"\ndeprovision_threshold = { count = 2, percent = 5.0 }\n",
     )?;
-    let leaving = dc.add_ou(Some(&s.ou), "Leaving")?;
+    let leaving = dir.add_ou(&s.ou, "Leaving")?;
     let t = &s.tag;
     for i in 0..2 {
-        dc.add_user(
+        dir.add_user(
             &s.ou,
             &UserSpec::new(&format!("st{i}{t}"))
                 .name("Stay", &format!("{i}"))
-                .mail(&format!("st{i}{t}@{DNS_DOMAIN}")),
+                .mail(&format!("st{i}{t}@{d}")),
         )?;
     }
     for i in 0..4 {
-        dc.add_user(
+        dir.add_user(
             &leaving,
             &UserSpec::new(&format!("lv{i}{t}"))
                 .name("Leave", &format!("{i}"))
-                .mail(&format!("lv{i}{t}@{DNS_DOMAIN}")),
+                .mail(&format!("lv{i}{t}@{d}")),
         )?;
     }
     let run = s.cli.run(&["--json", "sync", "--profile", "p"]);
@@ -395,20 +458,23 @@ fn group_members(scim: &ScimServer, name: &str) -> Result<usize, String> {
     Ok(matching[0]["members"].as_array().map(Vec::len).unwrap_or(0))
 }
 
-fn faults_between_onramp_and_the_platform(fx: &Fixtures) -> Result<(), String> {
+fn faults_between_onramp_and_the_platform(
+    fx: &Fixtures,
+    dir: &dyn SyncDirectory,
+) -> Result<(), String> {
+    let d = dir.mail_domain();
     use onramp_tests::fault_proxy::{Fault, FaultProxy};
-    let dc = fx.samba();
     let scim = fx.start_scim();
     let proxy = FaultProxy::start(scim.addr())?;
     let url = format!("{}/v2", proxy.url());
-    let s = setup_with(fx, "", scim, &url)?;
+    let s = setup_with(fx, dir, "", scim, &url)?;
     let t = &s.tag;
     for i in 0..5 {
-        dc.add_user(
+        dir.add_user(
             &s.ou,
             &UserSpec::new(&format!("f{i}{t}"))
                 .name("Fault", &format!("{i}"))
-                .mail(&format!("f{i}{t}@{DNS_DOMAIN}")),
+                .mail(&format!("f{i}{t}@{d}")),
         )?;
     }
     // A platform that keeps failing: the run gives up after the retry
@@ -439,7 +505,7 @@ fn faults_between_onramp_and_the_platform(fx: &Fixtures) -> Result<(), String> {
     ensure(run.code == 0 && json["status"] == "ok", || describe(&run))?;
     let users = unique_users(&s.scim)?;
     ensure(users.len() == 5, || format!("{users:?}"))?;
-    ensure(group_members(&s.scim, "AD Users")? == 5, || {
+    ensure(group_members(&s.scim, dir.team())? == 5, || {
         "team members".to_owned()
     })?;
     ensure(proxy.count("GET", "/v2/Users") > 0, || {
@@ -448,11 +514,13 @@ fn faults_between_onramp_and_the_platform(fx: &Fixtures) -> Result<(), String> {
     Ok(())
 }
 
-fn sigkill_during_apply_then_converges(fx: &Fixtures) -> Result<(), String> {
-    let dc = fx.samba();
-    let s = setup(fx, "")?;
-    let users = dc.add_bulk_users(&s.ou, &format!("k{}x", s.tag), 150)?;
-    dc.add_group(&s.ou, &format!("Killed {}", s.tag), &users)?;
+fn sigkill_during_apply_then_converges(
+    fx: &Fixtures,
+    dir: &dyn SyncDirectory,
+) -> Result<(), String> {
+    let s = setup(fx, dir, "")?;
+    let users = dir.add_bulk_users(&s.ou, &format!("k{}x", s.tag), 150)?;
+    dir.add_group(&s.ou, &format!("Killed {}", s.tag), &users)?;
     let mut child = s.cli.spawn(&["sync", "--profile", "p"]);
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
     let started = loop {
@@ -479,7 +547,7 @@ fn sigkill_during_apply_then_converges(fx: &Fixtures) -> Result<(), String> {
     ensure(run.code == 0 && json["status"] == "ok", || describe(&run))?;
     let users = unique_users(&s.scim)?;
     ensure(users.len() == 150, || format!("{} users", users.len()))?;
-    ensure(group_members(&s.scim, "AD Users")? == 150, || {
+    ensure(group_members(&s.scim, dir.team())? == 150, || {
         "team members".to_owned()
     })?;
     // The killed run is in the history as interrupted.
@@ -496,30 +564,29 @@ fn sigkill_during_apply_then_converges(fx: &Fixtures) -> Result<(), String> {
     )
 }
 
-fn deprovision_policies_and_empty_read(fx: &Fixtures) -> Result<(), String> {
-    let dc = fx.samba();
-    let s = setup(fx, "")?;
+fn deprovision_policies_and_empty_read(
+    fx: &Fixtures,
+    dir: &dyn SyncDirectory,
+) -> Result<(), String> {
+    let d = dir.mail_domain();
+    let s = setup(fx, dir, "")?;
     let t = &s.tag;
-    let out = dc.unique_ou("outside")?;
+    let out = dir.unique_ou("outside")?;
     let mut dns = Vec::new();
     for i in 0..3 {
         dns.push(
-            dc.add_user(
+            dir.add_user(
                 &s.ou,
                 &UserSpec::new(&format!("d{i}{t}"))
                     .name("Dep", &format!("{i}"))
-                    .mail(&format!("d{i}{t}@{DNS_DOMAIN}")),
+                    .mail(&format!("d{i}{t}@{d}")),
             )?,
         );
     }
     let (run, _) = sync_json(&s)?;
     ensure(run.code == 0, || describe(&run))?;
     // Preserve (the default): a user moved out of the base DN is listed, not touched.
-    let mut ldap = dc.admin_ldap()?;
-    ldap.modifydn(&dns[0], &format!("CN=Dep 0 {t}"), true, Some(&out))
-        .map_err(|e| e.to_string())?
-        .success()
-        .map_err(|e| e.to_string())?;
+    dir.move_to(&dns[0], &out)?;
     let (run, json) = sync_json(&s)?;
     ensure(
         run.code == 0 && json["plan"]["preserved"].as_array().map(Vec::len) == Some(1),
@@ -568,43 +635,40 @@ fn deprovision_policies_and_empty_read(fx: &Fixtures) -> Result<(), String> {
     )?;
     let left = s.scim.list_all("Users")?;
     ensure(
-        left.len() == 2
-            && !left
-                .iter()
-                .any(|u| u["userName"] == format!("d0{t}@{DNS_DOMAIN}")),
+        left.len() == 2 && !left.iter().any(|u| u["userName"] == format!("d0{t}@{d}")),
         || format!("{left:?}"),
     )?;
-    ensure(group_members(&s.scim, "AD Users")? == 2, || {
+    ensure(group_members(&s.scim, dir.team())? == 2, || {
         "team members after delete".to_owned()
     })
 }
 
-fn nested_circular_and_large_groups(fx: &Fixtures) -> Result<(), String> {
-    let dc = fx.samba();
-    let s = setup(fx, "groups = [\"Outer %TAG%\", \"Big %TAG%\"]\n")?;
+fn nested_circular_and_large_groups(fx: &Fixtures, dir: &dyn SyncDirectory) -> Result<(), String> {
+    let d = dir.mail_domain();
+    let s = setup(fx, dir, "groups = [\"Outer %TAG%\", \"Big %TAG%\"]\n")?;
     let t = s.tag.clone();
     let path = s.cli.config_dir().join("profiles/p.toml");
     let text = std::fs::read_to_string(&path)
         .map_err(|e| e.to_string())?
         .replace("%TAG%", &t);
     std::fs::write(&path, text).map_err(|e| e.to_string())?;
-    let a = dc.add_user(
+    let a = dir.add_user(
         &s.ou,
         &UserSpec::new(&format!("na{t}"))
             .name("Nest", "A")
-            .mail(&format!("na{t}@{DNS_DOMAIN}")),
+            .mail(&format!("na{t}@{d}")),
     )?;
-    let b = dc.add_user(
+    let b = dir.add_user(
         &s.ou,
         &UserSpec::new(&format!("nb{t}"))
             .name("Nest", "B")
-            .mail(&format!("nb{t}@{DNS_DOMAIN}")),
+            .mail(&format!("nb{t}@{d}")),
     )?;
-    let outer = dc.add_group(&s.ou, &format!("Outer {t}"), std::slice::from_ref(&a))?;
-    let inner = dc.add_group(&s.ou, &format!("Inner {t}"), &[b, outer.clone()])?;
-    dc.add_members(&outer, &[inner])?; // Outer ⊃ Inner ⊃ Outer
-    let big = dc.add_bulk_users(&s.ou, &format!("g{t}x"), 1600)?;
-    dc.add_group(&s.ou, &format!("Big {t}"), &big)?;
+    let outer = dir.add_group(&s.ou, &format!("Outer {t}"), std::slice::from_ref(&a))?;
+    let inner = dir.add_group(&s.ou, &format!("Inner {t}"), &[b, outer.clone()])?;
+    dir.add_members(&outer, &[inner])?; // Outer ⊃ Inner ⊃ Outer
+    let big = dir.add_bulk_users(&s.ou, &format!("g{t}x"), 1600)?;
+    dir.add_group(&s.ou, &format!("Big {t}"), &big)?;
     let (run, json) = sync_json(&s)?;
     ensure(run.code == 0 && json["status"] == "ok", || describe(&run))?;
     ensure(group_members(&s.scim, &format!("Outer {t}"))? == 2, || {
@@ -616,7 +680,7 @@ fn nested_circular_and_large_groups(fx: &Fixtures) -> Result<(), String> {
     let users = unique_users(&s.scim)?;
     let nb = users
         .iter()
-        .find(|u| u["userName"] == format!("nb{t}@{DNS_DOMAIN}"))
+        .find(|u| u["userName"] == format!("nb{t}@{d}"))
         .cloned()
         .unwrap_or_default();
     ensure(
@@ -633,7 +697,7 @@ fn ldap_slapd_sync(fx: &Fixtures) -> Result<(), String> {
     let scim = fx.start_scim();
     let cli = OnrampCli::new();
     let profile = format!(
-        "kind = \"ldap\"\n[connection]\nurl = \"{}\"\nstarttls = true\nbind_dn = \"{}\"\nbind_password_secret = \"bind\"\nca_file = \"{}\"\n\n[sync]\ngroups = [\"engineering\"]\n\n[target]\nurl = \"{}\"\nauth = \"bearer\"\ntoken_secret = \"platform\"\n",
+        "kind = \"ldap\"\n[connection]\nurl = \"{}\"\nstarttls = true\nbind_dn = \"{}\"\nbind_password_secret = \"bind\"\nca_file = \"{}\"\n\n[sync]\ngroups = [\"engineering\"]\n# Only the seeded users: other tests add theirs to the same slapd.\nuser_filter = \"(|(uid=alice)(uid=bob)(uid=carol))\"\n\n[target]\nurl = \"{}\"\nauth = \"bearer\"\ntoken_secret = \"platform\"\n",
         server.url(),
         server.root_dn(),
         server.ca_path().display(),
@@ -672,7 +736,7 @@ fn ldap_slapd_sync(fx: &Fixtures) -> Result<(), String> {
 
 fn platform_edits_follow_the_conflict_policy(fx: &Fixtures) -> Result<(), String> {
     let dc = fx.samba();
-    let s = setup(fx, "conflict = \"manual_review\"\n")?;
+    let s = setup(fx, fx.samba(), "conflict = \"manual_review\"\n")?;
     let t = &s.tag;
     let ann = dc.add_user(
         &s.ou,
@@ -757,7 +821,7 @@ fn platform_edits_follow_the_conflict_policy(fx: &Fixtures) -> Result<(), String
 
 fn ad_delta_reads(fx: &Fixtures) -> Result<(), String> {
     let dc = fx.samba();
-    let s = setup(fx, "deprovision = \"deactivate\"\n")?;
+    let s = setup(fx, fx.samba(), "deprovision = \"deactivate\"\n")?;
     let t = &s.tag;
     let mut dns = Vec::new();
     for i in 0..3 {
@@ -848,6 +912,7 @@ fn attribute_mapping(fx: &Fixtures) -> Result<(), String> {
     let dc = fx.samba();
     let s = setup(
         fx,
+        dc,
         "[sync.attributes]\nphone = \"mobile\"\ndisplay_name = \"description\"\n",
     )?;
     let t = &s.tag;

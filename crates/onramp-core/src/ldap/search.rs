@@ -70,6 +70,10 @@ pub trait EntrySink: Send + 'static {
 
 /// Entries handed over to the sink's thread at a time.
 const BATCH: usize = 256;
+/// Batches waiting for the sink at most: enough to keep both sides busy,
+/// few enough that a slow sink does not queue a directory's worth of raw
+/// entries in memory.
+const IN_FLIGHT: usize = 8;
 
 /// [`paged_search`] with the entries decoded and consumed by `sink` on a
 /// blocking thread, while this task only forwards what the connection
@@ -85,7 +89,7 @@ pub async fn paged_search_to<S: EntrySink>(
     attrs: &[&str],
     sink: S,
 ) -> Result<S, LdapError> {
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<ResultEntry>>(64);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<ResultEntry>>(IN_FLIGHT);
     let worker = tokio::task::spawn_blocking(move || {
         let mut sink = sink;
         while let Some(batch) = rx.blocking_recv() {

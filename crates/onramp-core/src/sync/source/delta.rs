@@ -242,17 +242,22 @@ async fn read_with_session(
     .await?
     .list;
     let changed_anchors: BTreeSet<String> = changed.iter().map(|u| u.anchor.clone()).collect();
-    let mut merged: BTreeMap<String, crate::sync::model::SourceUser> = mirror
+    // The mirror's users with the changed ones swapped in (in place: the
+    // mirror's list is reused, not re-keyed), then the new ones. The merged
+    // list itself is indexed for member resolution and taken back out of
+    // the index afterwards.
+    let mut fresh: HashMap<&str, &crate::sync::model::SourceUser> =
+        changed.iter().map(|u| (u.anchor.as_str(), u)).collect();
+    let mut merged: Vec<crate::sync::model::SourceUser> = mirror
         .users
         .into_iter()
-        .map(|u| (u.anchor.clone(), u))
+        .map(|u| match fresh.remove(u.anchor.as_str()) {
+            Some(new) => new.clone(),
+            None => u,
+        })
         .collect();
-    for u in &changed {
-        merged.insert(u.anchor.clone(), u.clone());
-    }
-    // The merged users themselves are indexed for member resolution (no
-    // second copy), and taken back out of the index afterwards.
-    let index = Users::from_list(merged.into_values().collect(), ad);
+    merged.extend(fresh.into_values().cloned());
+    let index = Users::from_list(merged, ad);
     let known_groups: HashMap<String, String> = mirror
         .groups
         .iter()
@@ -271,11 +276,7 @@ async fn read_with_session(
     .await?;
     let changed_group_anchors: BTreeSet<String> =
         changed_groups.iter().map(|g| g.anchor.clone()).collect();
-    let mut users: BTreeMap<String, crate::sync::model::SourceUser> = index
-        .list
-        .into_iter()
-        .map(|u| (u.anchor.clone(), u))
-        .collect();
+    let mut users = index.list;
 
     // Objects that changed but are not in scope any more (filters, excluded
     // OUs, moved out of the base DN: so the search covers the whole naming
@@ -342,10 +343,12 @@ async fn read_with_session(
         }
     }
     // Only what the mirror holds can be removed from it.
-    removed.retain(|a| users.contains_key(a) || known_groups.values().any(|g| g == a));
-    for a in &removed {
-        users.remove(a);
+    {
+        let mirrored: std::collections::HashSet<&str> =
+            users.iter().map(|u| u.anchor.as_str()).collect();
+        removed.retain(|a| mirrored.contains(a.as_str()) || known_groups.values().any(|g| g == a));
     }
+    users.retain(|u| !removed.contains(&u.anchor));
     let mut groups: BTreeMap<String, crate::sync::model::SourceGroup> = mirror
         .groups
         .into_iter()
@@ -380,7 +383,7 @@ async fn read_with_session(
     tracing::info!(?kind, "delta read merged into the mirror");
     Ok((
         Snapshot {
-            users: users.into_values().collect(),
+            users,
             groups: groups.into_values().collect(),
             complete: true,
         },
