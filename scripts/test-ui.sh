@@ -6,6 +6,7 @@
 # package-lock.json changed, and rebuilds only when a source is newer than
 # the build (the build runs the typecheck).
 set -euo pipefail
+. "$(dirname "$0")/node-env.sh"
 cd "$(dirname "$0")/../ui"
 
 if ! command -v chromium >/dev/null; then
