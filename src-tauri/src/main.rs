@@ -11,11 +11,9 @@
 // No console window behind the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-/// mimalloc, not the system allocator: a sync's LDAP connection task decodes
-/// entries on one thread and the reader frees them on another, which glibc's
-/// malloc handles slowly (docs/benchmarks.md).
+/// mimalloc, not the system allocator (onramp_core::allocator says why).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: onramp_core::allocator::Allocator = onramp_core::allocator::Allocator {};
 
 mod commands;
 mod dto;
@@ -40,6 +38,7 @@ use crate::events::{OPEN_RUN, OpenRun};
 const MINIMIZED_FLAG: &str = "--minimized";
 
 fn main() {
+    onramp_core::allocator::configure();
     let paths = state::resolve_paths();
     let _log = paths
         .as_ref()

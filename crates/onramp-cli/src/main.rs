@@ -5,11 +5,9 @@
 //! printed in the same `{code, message, remediation}` form the desktop app
 //! shows, and mapped to the exit codes of DESIGN.md.
 
-/// mimalloc, not the system allocator: a sync's LDAP connection task decodes
-/// entries on one thread and the reader frees them on another, which glibc's
-/// malloc handles slowly (docs/benchmarks.md).
+/// mimalloc, not the system allocator (onramp_core::allocator says why).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: onramp_core::allocator::Allocator = onramp_core::allocator::Allocator {};
 
 mod cli;
 mod commands;
@@ -28,6 +26,7 @@ use context::Context;
 use failure::{Exit, Failure};
 
 fn main() -> ExitCode {
+    onramp_core::allocator::configure();
     let cli = Cli::parse();
     let credentials_dir = std::env::var_os("CREDENTIALS_DIRECTORY").map(Into::into);
     let ctx = match Context::new(&cli.global, credentials_dir) {

@@ -7,6 +7,7 @@
 //! verified connections, and `check` is the structured result every check
 //! returns.
 
+pub mod allocator;
 pub mod check;
 pub mod directory;
 pub mod error;

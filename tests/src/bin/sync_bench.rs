@@ -61,9 +61,9 @@ use onramp_core::sync::store::{AppliedState, RunMode, RunStatus, RunSummary, Sta
 use onramp_tests::ports::free_port;
 use onramp_tests::process::ServerProcess;
 
-/// The allocator the `onramp` binary uses (crates/onramp-cli/src/main.rs).
+/// The allocator the `onramp` binary uses (onramp_core::allocator).
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: onramp_core::allocator::Allocator = onramp_core::allocator::Allocator {};
 
 const BASE_DN: &str = "dc=example,dc=org";
 const ROOT_DN: &str = "cn=admin,dc=example,dc=org";
@@ -167,6 +167,7 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
+    onramp_core::allocator::configure();
     if std::env::args().nth(1).as_deref() == Some(CHILD_FLAG) {
         onramp_tests::ensure_crypto_provider();
         return match child() {
