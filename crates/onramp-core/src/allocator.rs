@@ -25,10 +25,10 @@ pub fn configure() {
 }
 
 #[allow(unsafe_code)]
-fn set_option(option: libmimalloc_sys::mi_option_t, value: i64) {
+fn set_option(option: libmimalloc_sys::mi_option_t, value: std::ffi::c_long) {
     // SAFETY: mi_option_set only stores an integer in mimalloc's option
     // table (atomically); any option index below `_mi_option_last` is valid.
-    unsafe { libmimalloc_sys::mi_option_set(option, value as std::ffi::c_long) }
+    unsafe { libmimalloc_sys::mi_option_set(option, value) }
 }
 
 #[cfg(test)]
@@ -36,9 +36,9 @@ mod tests {
     use super::*;
 
     #[allow(unsafe_code)]
-    fn get_option(option: libmimalloc_sys::mi_option_t) -> i64 {
+    fn get_option(option: libmimalloc_sys::mi_option_t) -> std::ffi::c_long {
         // SAFETY: reads an integer from mimalloc's option table.
-        i64::from(unsafe { libmimalloc_sys::mi_option_get(option) })
+        unsafe { libmimalloc_sys::mi_option_get(option) }
     }
 
     #[test]
