@@ -83,6 +83,26 @@ async fn next_to(app: &DesktopApp, to: &str, secs: u64) -> Result<(), String> {
     ))
 }
 
+/// Waits until the input `id` holds a value, and returns it.
+async fn wait_for_value(app: &DesktopApp, id: &str, secs: u64) -> Result<String, String> {
+    let deadline = Instant::now() + Duration::from_secs(secs);
+    let js = format!("return document.getElementById('{id}')?.value ?? ''");
+    loop {
+        let value = app.script(&js).await?;
+        let value = value.as_str().unwrap_or_default().to_owned();
+        if !value.is_empty() {
+            return Ok(value);
+        }
+        if Instant::now() > deadline {
+            let shown = app
+                .script("return document.querySelector('main')?.innerText ?? ''")
+                .await?;
+            return Err(format!("#{id} stayed empty; the page shows:\n{shown}"));
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
 /// Types a secret and commits it (Tab blurs the field, which stages it).
 async fn type_secret(app: &DesktopApp, id: &str, value: &str) -> Result<(), String> {
     app.fill(id, value).await?;
@@ -112,7 +132,7 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
             .name("Ann", "Able")
             .mail(&format!("ann{t}@{DNS_DOMAIN}")),
     )?;
-    dc.add_user(
+    let ben = dc.add_user(
         &ou,
         &UserSpec::new(&format!("ben{t}"))
             .name("Ben", "Baker")
@@ -120,6 +140,16 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
     )?;
     let group = format!("VPN {t}");
     dc.add_group(&ou, &group, std::slice::from_ref(&ann))?;
+    let admins = format!("Admins {t}");
+    dc.add_group(&ou, &admins, std::slice::from_ref(&ben))?;
+    // An OU the admin excludes in the wizard, with a user who would sync.
+    let contractors = dc.add_ou(Some(&ou), "Contractors")?;
+    dc.add_user(
+        &contractors,
+        &UserSpec::new(&format!("cy{t}"))
+            .name("Cy", "Cole")
+            .mail(&format!("cy{t}@{DNS_DOMAIN}")),
+    )?;
 
     let app = DesktopApp::start(&[])?;
     let shots = screenshot_dir();
@@ -158,6 +188,14 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
             &dc.ca_path().display().to_string(),
         )
         .await?;
+        // Base DN left empty: the connection check proposes the domain's
+        // default naming context from the RootDSE, and the step stays so the
+        // admin sees it; this admin narrows it to one OU.
+        app.click_button("Next", 60).await?;
+        let proposed = wait_for_value(&app, "field-connection-base_dn", 60).await?;
+        ensure(proposed == onramp_tests::samba::BASE_DN, || {
+            format!("the proposed base DN is '{proposed}'")
+        })?;
         app.fill("field-connection-base_dn", &ou).await?;
         next_to(&app, "security", 60).await?;
 
@@ -166,7 +204,8 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
         app.wait_css("[data-check='ldap.read_access']", 90).await?;
         app.screenshot(&shots.join("wizard-checks.png"))
             .await?;
-        for id in ["ldap.tls", "ldap.bind", "ldap.read_access"] {
+        // Samba requires signing (strong auth) by default: a pass.
+        for id in ["ldap.signing", "ldap.tls", "ldap.bind", "ldap.read_access"] {
             app.wait_css(&format!("[data-check='{id}'][data-status='pass']"), 5)
                 .await
                 .map_err(|e| format!("{id} did not pass: {e}"))?;
@@ -174,7 +213,13 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
         next_to(&app, "email", 60).await?;
 
         // 4. The email attribute, with the counts read from the DC.
-        app.wait_css("[data-count='eligible']", 60).await?;
+        // Ann, Ben and Cy have mail; the service account does not.
+        let eligible = app.wait_css("[data-count='eligible']", 60).await?;
+        let eligible = eligible.text().await.map_err(|e| e.to_string())?;
+        ensure(
+            eligible.contains("3 users") && eligible.contains("1 skipped"),
+            || format!("email counts: '{eligible}'"),
+        )?;
         app.wait_css("#field-sync-email_attribute-mail", 10)
             .await?
             .click()
@@ -182,14 +227,31 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
         next_to(&app, "scope", 30).await?;
 
-        // 5. The OU tree (nothing excluded).
-        app.wait_css("li[data-dn]", 60).await?;
+        // 5. The OU tree: Contractors excluded.
+        app.wait_css(
+            "li[data-dn^='OU=Contractors,'] > .tree-row input[type='checkbox']",
+            60,
+        )
+        .await?
+        .click()
+        .await
+        .map_err(|e| e.to_string())?;
+        app.wait_css("li[data-dn^='OU=Contractors,'][data-excluded='true']", 5)
+            .await?;
         next_to(&app, "groups", 30).await?;
 
         // 6. The group to sync.
         let group_box =
             format!("#field-sync-groups li[data-group='{group}'] input[type='checkbox']");
         app.wait_css(&group_box, 60)
+            .await?
+            .click()
+            .await
+            .map_err(|e| e.to_string())?;
+        // …and the admin group.
+        let admin_box =
+            format!("#field-sync-admin_groups li[data-group='{admins}'] input[type='checkbox']");
+        app.wait_css(&admin_box, 60)
             .await?
             .click()
             .await
@@ -209,14 +271,27 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
         ensure(label.contains("(2)"), || {
             format!("preview tab says '{label}'")
         })?;
+        let skipped = app.wait_css("#tab-skipped", 10).await?;
+        let label = skipped.text().await.map_err(|e| e.to_string())?;
+        ensure(label.contains("(1)"), || {
+            format!("skipped tab says '{label}'")
+        })?;
         app.screenshot(&shots.join("wizard-preview.png")).await?;
         next_to(&app, "save", 30).await?;
         app.click_button("Save and enable", 10).await?;
 
         // The dashboard: Sync Now, then green.
         app.wait_css("[data-profile='corp-ad']", 30).await?;
-        app.click_button("Sync Now", 10).await?;
-        app.wait_css("[data-profile='corp-ad'][data-health='green']", 120)
+        // The button waits while a scheduled run is going on; the result
+        // below is the one of the run this press started (its own channel).
+        app.click_button("Sync Now", 120).await?;
+        app.wait_css(
+            "[data-profile='corp-ad'] .sync-result[data-status='ok']",
+            120,
+        )
+        .await
+        .map_err(|e| format!("Sync Now did not finish ok: {e}"))?;
+        app.wait_css("[data-profile='corp-ad'][data-health='green']", 30)
             .await
             .map_err(|e| format!("the first sync did not turn green: {e}"))?;
         // The scheduler takes over: the next run is due one interval on.
@@ -318,7 +393,9 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
         format!("the second instance ended with {status}")
     })?;
 
-    // The SCIM server holds exactly the two eligible users, Ann in the group.
+    // The SCIM server holds exactly the two eligible users in scope (Cy's OU
+    // is excluded, the service account has no mail): Ann in the group and
+    // tagged with it, Ben promoted by the admin group, both in the team.
     let users = scim.list_all("Users")?;
     let mut names: Vec<&str> = users
         .iter()
@@ -337,6 +414,27 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
         .ok_or_else(|| format!("no group '{group}' in {groups:?}"))?;
     ensure(vpn["members"].as_array().map(Vec::len) == Some(1), || {
         format!("group members: {vpn}")
+    })?;
+    let team = groups
+        .iter()
+        .find(|g| g["displayName"] == "AD Users")
+        .ok_or_else(|| format!("no team group in {groups:?}"))?;
+    ensure(team["members"].as_array().map(Vec::len) == Some(2), || {
+        format!("team members: {team}")
+    })?;
+    let user = |name: &str| {
+        users
+            .iter()
+            .find(|u| u["userName"] == format!("{name}{t}@{DNS_DOMAIN}"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    ensure(
+        user("ann")["entitlements"].to_string().contains(&group),
+        || format!("Ann's tags: {}", user("ann")),
+    )?;
+    ensure(user("ben")["roles"].to_string().contains("admin"), || {
+        format!("Ben's roles: {}", user("ben"))
     })?;
 
     // The profile on disk refers to the secrets by name; the values are in the keyring.
