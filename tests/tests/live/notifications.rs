@@ -20,6 +20,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 use libtest_mimic::Trial;
+use onramp_tests::UserSpec;
+use onramp_tests::directory::SyncDirectory;
 use onramp_tests::fake_notifications::{FakeNotifications, NAME, PATH};
 use onramp_tests::session_bus::SessionBus;
 use onramp_tests::{Fixtures, ensure, trial};
@@ -32,6 +34,11 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
             fx,
             "notifications::failed_runs_notify_once_and_a_click_opens_the_run",
             failed_runs_notify_once_and_a_click_opens_the_run,
+        ),
+        trial(
+            fx,
+            "notifications::a_held_run_notifies_once_with_how_to_approve",
+            a_held_run_notifies_once_with_how_to_approve,
         ),
         trial(
             fx,
@@ -504,6 +511,89 @@ fn recovery_is_notified_once_and_progress_streams(fx: &Fixtures) -> Result<(), S
     let again = probe.run("corp", T0 + 1800)?;
     ensure(again["status"] == "ok", || format!("third run: {again}"))?;
     ensure(server.calls().len() == 2, || {
+        format!("Notify calls: {:?}", server.calls())
+    })?;
+    probe.quit()
+}
+
+/// A run the deprovisioning guard holds raises one notification that says
+/// why and how to approve; the next run, still held, raises none.
+fn a_held_run_notifies_once_with_how_to_approve(fx: &Fixtures) -> Result<(), String> {
+    let slapd = fx.slapd();
+    let scim = fx.start_scim();
+    let ou = slapd.unique_ou("held")?;
+    let leaving = slapd.add_ou(&ou, "Leaving")?;
+    for (i, parent) in [&ou, &leaving, &leaving].into_iter().enumerate() {
+        slapd.add_user(
+            parent,
+            &UserSpec::new(&format!("held{i}-{}", onramp_tests::random_hex(2)))
+                .name("Held", &format!("{i}"))
+                .mail(&format!(
+                    "held{i}-{}@example.org",
+                    onramp_tests::random_hex(2)
+                )),
+        )?;
+    }
+    let bus = SessionBus::start_bare()?;
+    let server = FakeNotifications::serve(bus.address())?;
+    let root = tempfile::tempdir().map_err(|e| e.to_string())?;
+    // `display_name` is a top-level key: it goes before [connection].
+    let text = |extra: &str| {
+        let connection = slapd.connection_profile(&ou);
+        let (kind, rest) = connection
+            .split_once('\n')
+            .unwrap_or((connection.as_str(), ""));
+        format!(
+            "{kind}\ndisplay_name = \"Corp Directory\"\n{rest}\n[sync]\ndeprovision = \"deactivate\"\n\
+             deprovision_threshold = {{ count = 1, percent = 5.0 }}\n{extra}\n[target]\n\
+             url = \"{}\"\nauth = \"bearer\"\ntoken_secret = \"platform\"\n",
+            scim.base_url()
+        )
+    };
+    write_profile_text(root.path(), &text(""))?;
+    let mut probe = Probe::start(root.path(), bus.address())?;
+    for (name, value) in [("bind", slapd.root_password()), ("platform", scim.token())] {
+        probe.send(&format!("secret {name} {value}"))?;
+        let stored = probe.expect("secret", SHORT)?;
+        ensure(stored["ok"] == true, || format!("secret {name}: {stored}"))?;
+    }
+    let first = probe.run("corp", T0)?;
+    ensure(first["status"] == "ok", || format!("first run: {first}"))?;
+
+    // The OU with two of the three users is excluded: two deprovisions,
+    // more than the one the profile allows.
+    write_profile_text(
+        root.path(),
+        &text(&format!("excluded_ous = [\"{leaving}\"]\n")),
+    )?;
+    let held = probe.run("corp", T0 + 900)?;
+    ensure(held["status"] == "held", || format!("second run: {held}"))?;
+    let calls = server.wait_for_calls(1, SHORT)?;
+    ensure(calls.len() == 1, || format!("Notify calls: {calls:?}"))?;
+    let call = &calls[0];
+    let id = &held["run"];
+    ensure(
+        call.summary == "Sync held for approval: Corp Directory",
+        || format!("{call:?}"),
+    )?;
+    ensure(
+        call.body.contains("Nothing was changed")
+            && call.body.contains(&format!("onramp approve {id}"))
+            && call.body.contains(&format!("Review run {id} in Onramp"))
+            && !call.body.contains(".."),
+        || format!("{call:?}"),
+    )?;
+    ensure(call.urgency == Some(1), || format!("{call:?}"))?;
+    ensure(
+        scim.list_all("Users")?.iter().all(|u| u["active"] == true),
+        || "a held run changed the platform".to_owned(),
+    )?;
+
+    // Still held: the same incident, no second notification.
+    let again = probe.run("corp", T0 + 1800)?;
+    ensure(again["status"] == "held", || format!("third run: {again}"))?;
+    std::thread::sleep(Duration::from_millis(500));
+    ensure(server.calls().len() == 1, || {
         format!("Notify calls: {:?}", server.calls())
     })?;
     probe.quit()

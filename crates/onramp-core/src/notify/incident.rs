@@ -58,14 +58,20 @@ pub fn incident_notification(
             let reason = current
                 .message
                 .as_deref()
-                .unwrap_or("the plan would deprovision more users than the profile allows");
+                .unwrap_or("the plan would deprovision more users than the profile allows")
+                .trim_end_matches('.');
+            let id = current.id;
+            // The guard's message already names the command; say it once.
+            let how = if reason.contains("onramp approve") {
+                format!("Review run {id} in Onramp and approve it there.")
+            } else {
+                format!(
+                    "Review run {id} in Onramp and approve it there, or run: onramp approve {id}"
+                )
+            };
             Some(notification(
                 format!("Sync held for approval: {display_name}"),
-                format!(
-                    "{reason}. Nothing was changed. Review run {id} in Onramp and approve it there, \
-                     or run: onramp approve {id}",
-                    id = current.id
-                ),
+                format!("{reason}. Nothing was changed. {how}"),
                 Urgency::Normal,
             ))
         }
@@ -265,6 +271,18 @@ mod tests {
         assert!(held.body.starts_with(HELD), "{}", held.body);
         assert!(held.body.contains("onramp approve 2"), "{}", held.body);
         assert!(held.body.contains("Nothing was changed"), "{}", held.body);
+        // The guard's own message ends with the command: not said twice,
+        // and no double full stop.
+        let mut guarded = current(RunState::Held);
+        guarded.message = Some("4 of 6 users would go; approve it with: onramp approve 2.".into());
+        let held = incident_notification("Corp Directory", None, &guarded).expect("notifies");
+        assert_eq!(
+            held.body.matches("onramp approve 2").count(),
+            1,
+            "{}",
+            held.body
+        );
+        assert!(!held.body.contains(".."), "{}", held.body);
 
         let recovered = incident_notification(
             "Corp Directory",
