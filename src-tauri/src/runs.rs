@@ -5,7 +5,7 @@
 //! Every start and end is an `onramp://health-changed` event and a tray
 //! refresh, so the dashboard and the icon follow scheduled runs too.
 
-use onramp_core::error::{ErrorReport, ToReport};
+use onramp_core::error::{ErrorCode, ErrorReport, ToReport};
 use onramp_core::sync::SyncProgress;
 use onramp_core::sync::run::SyncReport;
 use tauri::{AppHandle, Manager};
@@ -45,7 +45,13 @@ where
         }
     })
     .await;
-    app_finished(&done_app, &name);
+    // Lost a race with another start of the same profile between the check
+    // above and the runner's claim: that run is still going, and its own end
+    // reports to the scheduler.
+    let refused = matches!(&result, Err(e) if e.code == ErrorCode::AlreadyRunning);
+    if !refused {
+        app_finished(&done_app, &name);
+    }
     result
 }
 
@@ -54,11 +60,7 @@ fn app_finished(app: &AppHandle, profile: &str) {
         .scheduler()
         .finished(profile, now_unix());
     app.state::<AppState>().scheduler_wake.notify_one();
-    let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        tray::refresh(&app);
-        events::emit(&app, HEALTH_CHANGED, ());
-    });
+    tray::health_changed(app);
 }
 
 /// Starts a run of `profile` in the background (scheduler, tray); its

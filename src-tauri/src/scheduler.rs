@@ -48,6 +48,10 @@ pub fn spawn(app: AppHandle) {
             if woken {
                 // The next due times changed: the dashboard shows them.
                 events::emit(&app, HEALTH_CHANGED, ());
+            } else {
+                // Time passing alone turns an overdue profile red.
+                let app = app.clone();
+                tauri::async_runtime::spawn_blocking(move || crate::tray::refresh(&app));
             }
         }
     });

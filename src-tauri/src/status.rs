@@ -74,9 +74,14 @@ pub enum Overall {
 impl Overall {
     /// The worst state in `list`.
     pub fn of(list: &ProfileList) -> Self {
-        list.profiles
-            .iter()
-            .map(|p| match p.health {
+        Self::worst(list.profiles.iter().map(|p| &p.health))
+    }
+
+    /// The worst of some profiles' health; `Neutral` for none.
+    fn worst<'a>(healths: impl IntoIterator<Item = &'a Health>) -> Self {
+        healths
+            .into_iter()
+            .map(|health| match health {
                 Health::Unknown { .. } => Overall::Neutral,
                 Health::Green { .. } => Overall::Green,
                 Health::Yellow { .. } => Overall::Yellow,
@@ -94,5 +99,40 @@ impl Overall {
             Overall::Yellow => "Onramp: a sync needs attention",
             Overall::Red => "Onramp: a sync is failing",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn health(kind: &str) -> Health {
+        let summary = kind.to_owned();
+        match kind {
+            "unknown" => Health::Unknown { summary },
+            "green" => Health::Green { summary },
+            "yellow" => Health::Yellow { summary },
+            "red" => Health::Red { summary },
+            _ => Health::Invalid {
+                summary,
+                error: ErrorReport::new(onramp_core::error::ErrorCode::InvalidInput, "bad"),
+            },
+        }
+    }
+
+    fn worst(kinds: &[&str]) -> Overall {
+        let healths: Vec<Health> = kinds.iter().map(|k| health(k)).collect();
+        Overall::worst(&healths)
+    }
+
+    #[test]
+    fn the_tray_shows_the_worst_health() {
+        assert_eq!(worst(&[]), Overall::Neutral);
+        assert_eq!(worst(&["unknown"]), Overall::Neutral);
+        assert_eq!(worst(&["unknown", "green"]), Overall::Green);
+        assert_eq!(worst(&["green", "yellow", "green"]), Overall::Yellow);
+        assert_eq!(worst(&["yellow", "red", "green"]), Overall::Red);
+        assert_eq!(worst(&["green", "invalid"]), Overall::Red);
+        assert_ne!(Overall::Red.label(), Overall::Green.label());
     }
 }

@@ -9,7 +9,7 @@ use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager};
 
-use crate::events::{self, OPEN_DASHBOARD};
+use crate::events::{self, HEALTH_CHANGED, OPEN_DASHBOARD};
 use crate::state::AppState;
 use crate::status::{self, Overall};
 
@@ -57,6 +57,17 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
         })
         .build(app)?;
     Ok(())
+}
+
+/// The profiles' health may have changed (a run ended, a profile was saved,
+/// a held run approved): recolours the tray and tells the window, off the
+/// async threads (reading the health reads the state store).
+pub fn health_changed(app: &AppHandle) {
+    let app = app.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        refresh(&app);
+        events::emit(&app, HEALTH_CHANGED, ());
+    });
 }
 
 /// Recolours the tray from the profiles' health (blocking: reads the store).

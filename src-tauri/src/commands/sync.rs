@@ -9,7 +9,6 @@ use tauri::{AppHandle, Manager};
 
 use crate::dto::RunDetail;
 use crate::engine::{self, now_unix};
-use crate::events::{self, HEALTH_CHANGED};
 use crate::runs;
 use crate::state::{AppState, open_store};
 
@@ -48,7 +47,7 @@ pub async fn approve_run(app: AppHandle, run_id: i64) -> Result<(), ErrorReport>
         Ok(())
     })
     .await?;
-    events::emit(&emitter, HEALTH_CHANGED, ());
+    crate::tray::health_changed(&emitter);
     Ok(())
 }
 

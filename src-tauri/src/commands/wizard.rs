@@ -18,7 +18,6 @@ use tauri::{AppHandle, Manager};
 
 use crate::dto::{Discovery, DraftValidation, ProfileSummary, WizardSummary};
 use crate::engine::{self, now_unix};
-use crate::events::{self, HEALTH_CHANGED};
 use crate::secrets::Layered;
 use crate::state::{AppState, open_store};
 use crate::status;
@@ -329,6 +328,6 @@ pub async fn save_profile(
     })
     .await?;
     emitter.state::<AppState>().scheduler_wake.notify_one();
-    events::emit(&emitter, HEALTH_CHANGED, ());
+    crate::tray::health_changed(&emitter);
     Ok(summary)
 }
