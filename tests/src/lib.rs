@@ -177,9 +177,14 @@ pub fn ensure(cond: bool, what: impl FnOnce() -> String) -> Result<(), String> {
 /// panic fails it.
 pub type TestFn = fn(&Fixtures) -> Result<(), String>;
 
-/// Wraps a [`TestFn`] as a libtest-mimic trial named `name` (use
+/// Wraps a test (a [`TestFn`], or a closure over one, e.g. a scenario run
+/// against one directory) as a libtest-mimic trial named `name` (use
 /// `module::test_name`, which is what `cargo test -- FILTER` matches).
-pub fn trial(fx: &std::sync::Arc<Fixtures>, name: &str, test: TestFn) -> libtest_mimic::Trial {
+pub fn trial(
+    fx: &std::sync::Arc<Fixtures>,
+    name: &str,
+    test: impl FnOnce(&Fixtures) -> Result<(), String> + Send + 'static,
+) -> libtest_mimic::Trial {
     let fx = fx.clone();
     libtest_mimic::Trial::test(name, move || test(&fx).map_err(Into::into))
 }

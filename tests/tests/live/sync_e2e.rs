@@ -14,50 +14,49 @@ use onramp_tests::scim::ScimServer;
 use onramp_tests::{ensure, trial};
 use serde_json::Value;
 
+/// A scenario every directory must pass.
+type Scenario = fn(&Fixtures, &dyn SyncDirectory) -> Result<(), String>;
+
+/// The scenarios run on Samba AD (`sync::ad_NAME`) and on slapd (`sync::ldap_NAME`).
+const SCENARIOS: [(&str, Scenario); 6] = [
+    (
+        "first_sync_updates_and_no_change",
+        first_sync_updates_and_no_change,
+    ),
+    (
+        "guard_holds_and_approve_releases",
+        guard_holds_and_approve_releases,
+    ),
+    (
+        "faults_between_onramp_and_the_platform",
+        faults_between_onramp_and_the_platform,
+    ),
+    (
+        "sigkill_during_apply_then_converges",
+        sigkill_during_apply_then_converges,
+    ),
+    (
+        "deprovision_policies_and_empty_read",
+        deprovision_policies_and_empty_read,
+    ),
+    (
+        "nested_circular_and_large_groups",
+        nested_circular_and_large_groups,
+    ),
+];
+
 /// The trials of this module.
 pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
-    vec![
-        // The scenarios every directory must pass, on Samba AD and on slapd.
-        trial(fx, "sync::ad_first_sync_updates_and_no_change", |fx| {
-            first_sync_updates_and_no_change(fx, fx.samba())
-        }),
-        trial(fx, "sync::ldap_first_sync_updates_and_no_change", |fx| {
-            first_sync_updates_and_no_change(fx, fx.slapd())
-        }),
-        trial(fx, "sync::ad_guard_holds_and_approve_releases", |fx| {
-            guard_holds_and_approve_releases(fx, fx.samba())
-        }),
-        trial(fx, "sync::ldap_guard_holds_and_approve_releases", |fx| {
-            guard_holds_and_approve_releases(fx, fx.slapd())
-        }),
-        trial(
-            fx,
-            "sync::ad_faults_between_onramp_and_the_platform",
-            |fx| faults_between_onramp_and_the_platform(fx, fx.samba()),
-        ),
-        trial(
-            fx,
-            "sync::ldap_faults_between_onramp_and_the_platform",
-            |fx| faults_between_onramp_and_the_platform(fx, fx.slapd()),
-        ),
-        trial(fx, "sync::ad_sigkill_during_apply_then_converges", |fx| {
-            sigkill_during_apply_then_converges(fx, fx.samba())
-        }),
-        trial(fx, "sync::ldap_sigkill_during_apply_then_converges", |fx| {
-            sigkill_during_apply_then_converges(fx, fx.slapd())
-        }),
-        trial(fx, "sync::ad_deprovision_policies_and_empty_read", |fx| {
-            deprovision_policies_and_empty_read(fx, fx.samba())
-        }),
-        trial(fx, "sync::ldap_deprovision_policies_and_empty_read", |fx| {
-            deprovision_policies_and_empty_read(fx, fx.slapd())
-        }),
-        trial(fx, "sync::ad_nested_circular_and_large_groups", |fx| {
-            nested_circular_and_large_groups(fx, fx.samba())
-        }),
-        trial(fx, "sync::ldap_nested_circular_and_large_groups", |fx| {
-            nested_circular_and_large_groups(fx, fx.slapd())
-        }),
+    let mut trials = Vec::new();
+    for (name, scenario) in SCENARIOS {
+        trials.push(trial(fx, &format!("sync::ad_{name}"), move |fx| {
+            scenario(fx, fx.samba())
+        }));
+        trials.push(trial(fx, &format!("sync::ldap_{name}"), move |fx| {
+            scenario(fx, fx.slapd())
+        }));
+    }
+    trials.extend([
         trial(fx, "sync::ldap_slapd_sync", ldap_slapd_sync),
         trial(
             fx,
@@ -66,7 +65,8 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
         ),
         trial(fx, "sync::ad_delta_reads", ad_delta_reads),
         trial(fx, "sync::attribute_mapping", attribute_mapping),
-    ]
+    ]);
+    trials
 }
 
 struct Setup {
