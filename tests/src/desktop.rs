@@ -3,7 +3,8 @@
 //!
 //! [`DesktopApp::start`] starts, each on its own: an X server (Xvfb) on a
 //! free display, a private D-Bus session bus with an unlocked Secret Service
-//! (the app keeps the wizard's secrets in the OS keyring, as on a laptop),
+//! (the app keeps the wizard's secrets in the OS keyring, as on a laptop)
+//! with a fake tray host on it (the panel the tray icon registers with),
 //! and `tauri-driver` on free ports, which launches `onramp-desktop` with
 //! fresh config and data folders. The WebDriver client is `fantoccini`.
 //! Everything stops when the value is dropped (the app ends with its
@@ -18,6 +19,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
+use crate::fake_tray_host::FakeTrayHost;
 use crate::ports::free_port;
 use crate::process::ServerProcess;
 use crate::session_bus::SessionBus;
@@ -101,6 +103,7 @@ pub struct DesktopApp {
     runtime: tokio::runtime::Runtime,
     driver: ServerProcess,
     _xvfb: Xvfb,
+    tray_host: FakeTrayHost,
     bus: SessionBus,
     scratch: tempfile::TempDir,
 }
@@ -116,6 +119,8 @@ impl DesktopApp {
         }
         let xvfb = Xvfb::start(scratch.path())?;
         let bus = SessionBus::start()?;
+        // The panel the tray icon registers with, there before the app.
+        let tray_host = FakeTrayHost::serve(bus.address())?;
         let port = free_port();
         let native_port = free_port();
         let mut app_env = bus.env();
@@ -190,9 +195,15 @@ impl DesktopApp {
             runtime,
             driver,
             _xvfb: xvfb,
+            tray_host,
             bus,
             scratch,
         })
+    }
+
+    /// The fake panel the app's tray icon registered with.
+    pub fn tray_host(&self) -> &FakeTrayHost {
+        &self.tray_host
     }
 
     /// The WebDriver client.

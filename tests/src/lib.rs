@@ -27,6 +27,7 @@ pub mod directory;
 pub mod fake_ad;
 pub mod fake_http;
 pub mod fake_notifications;
+pub mod fake_tray_host;
 pub mod fault_proxy;
 pub mod ldap;
 pub mod onramp_cli;

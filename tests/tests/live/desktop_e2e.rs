@@ -156,6 +156,16 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
     let result = app.block_on(async {
         app.wait_css("#dashboard-heading", 60).await?;
         app.screenshot(&shots.join("dashboard-empty.png")).await?;
+        // The tray icon registered with the panel, with its menu.
+        let tray = app.tray_host().wait_for_item(Duration::from_secs(30))?;
+        let labels: Vec<String> = tray.menu()?.into_iter().map(|e| e.label).collect();
+        ensure(labels == ["Sync Now", "Open Onramp", "Quit"], || {
+            format!("tray menu: {labels:?}")
+        })?;
+        let neutral_icon = tray_icon(&tray)?;
+        ensure(tray_shows(&neutral_icon, "neutral")?, || {
+            format!("the tray does not show the neutral icon: {neutral_icon}")
+        })?;
         // A first start lands on the way into the AD wizard.
         app.click_button("Set up Active Directory", 10).await?;
 
@@ -309,6 +319,32 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
         }
         app.screenshot(&shots.join("dashboard.png")).await?;
 
+        // The tray took the green of the healthy profile, and its Sync Now
+        // runs the profile again (one more run in the history).
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let green_icon = loop {
+            let icon = tray_icon(&tray)?;
+            if icon != neutral_icon {
+                break icon;
+            }
+            if Instant::now() > deadline {
+                return Err(format!("the tray icon stayed '{icon}' after a green sync"));
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        };
+        ensure(tray_shows(&green_icon, "green")?, || {
+            format!("the tray does not show the green icon: {green_icon}")
+        })?;
+        let runs_before = app_runs(&app)?;
+        tray.click("Sync Now")?;
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while app_runs(&app)? <= runs_before {
+            if Instant::now() > deadline {
+                return Err("the tray's Sync Now started no run".to_owned());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+
         // Settings: starting at login writes the autostart entry. The box is
         // disabled while the command runs; settled and checked means saved.
         app.click_button("Settings", 10).await?;
@@ -393,6 +429,17 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
         format!("the second instance ended with {status}")
     })?;
 
+    // The tray's Quit ends the app (its connection leaves the bus).
+    let tray = app.tray_host().wait_for_item(Duration::from_secs(5))?;
+    tray.click("Quit")?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while tray.alive()? {
+        if Instant::now() > deadline {
+            return Err("the app kept running after the tray's Quit".to_owned());
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+
     // The SCIM server holds exactly the two eligible users in scope (Cy's OU
     // is excluded, the service account has no mail): Ann in the group and
     // tagged with it, Ben promoted by the admin group, both in the team.
@@ -456,6 +503,51 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
         })?;
     }
     Ok(())
+}
+
+/// What the tray shows: the item's IconName, the path of the PNG that
+/// tray-icon wrote for the current icon.
+fn tray_icon(tray: &onramp_tests::fake_tray_host::TrayItem<'_>) -> Result<String, String> {
+    tray.string_property("IconName")
+}
+
+/// The pixels of a PNG file, to compare icons whatever their encoding.
+fn pixels(path: &std::path::Path) -> Result<Vec<u8>, String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut decoder = png::Decoder::new(std::io::BufReader::new(file));
+    decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::ALPHA);
+    let mut reader = decoder
+        .read_info()
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut buf = vec![0; reader.output_buffer_size().unwrap_or(0)];
+    let info = reader
+        .next_frame(&mut buf)
+        .map_err(|e| format!("{}: {e}", path.display()))?;
+    buf.truncate(info.buffer_size());
+    Ok(buf)
+}
+
+/// Whether the tray's current icon is the project's tray icon `colour`.
+fn tray_shows(icon: &str, colour: &str) -> Result<bool, String> {
+    let shown = pixels(std::path::Path::new(icon))?;
+    let want = pixels(&onramp_tests::repo_root().join(format!("icons/tray/{colour}.png")))?;
+    Ok(shown == want)
+}
+
+/// How many runs the app's state store holds.
+fn app_runs(app: &DesktopApp) -> Result<usize, String> {
+    let path = walk(&app.data_dir())
+        .into_iter()
+        .find(|p| {
+            p.file_name()
+                .is_some_and(|n| n == onramp_core::sync::store::FILE_NAME)
+        })
+        .ok_or("no state store in the app's data folder")?;
+    let store = onramp_core::sync::store::StateStore::open(&path).map_err(|e| e.to_string())?;
+    store
+        .runs(None, 1000)
+        .map(|r| r.len())
+        .map_err(|e| e.to_string())
 }
 
 fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
