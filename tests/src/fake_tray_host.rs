@@ -204,7 +204,7 @@ impl TrayItem<'_> {
         let mut entries = Vec::new();
         for child in children {
             // Each child is a variant holding (ia{sv}av).
-            let value = Value::try_from(child).map_err(|e| format!("menu child: {e}"))?;
+            let value = Value::from(child);
             let value = match value {
                 Value::Value(inner) => *inner,
                 other => other,
