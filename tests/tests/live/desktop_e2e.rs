@@ -372,6 +372,19 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
                 return Err(format!("autostart did not turn on; the page shows:\n{shown}"));
             }
         }
+
+        // The tray's "Open Onramp" brings the window to the dashboard.
+        ensure(
+            app.client()
+                .find(Locator::Css("#dashboard-heading"))
+                .await
+                .is_err(),
+            || "the dashboard shows while Settings is open".to_owned(),
+        )?;
+        tray.click("Open Onramp")?;
+        app.wait_css("#dashboard-heading", 20)
+            .await
+            .map_err(|e| format!("the tray's Open Onramp did not show the dashboard: {e}"))?;
         Ok::<(), String>(())
     });
     if let Err(e) = result {
