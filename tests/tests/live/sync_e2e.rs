@@ -60,6 +60,11 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
         trial(fx, "sync::ldap_slapd_sync", ldap_slapd_sync),
         trial(
             fx,
+            "sync::one_run_of_a_profile_at_a_time_across_processes",
+            |fx| one_run_of_a_profile_at_a_time_across_processes(fx, fx.slapd()),
+        ),
+        trial(
+            fx,
             "sync::platform_edits_follow_the_conflict_policy",
             platform_edits_follow_the_conflict_policy,
         ),
@@ -562,6 +567,55 @@ fn sigkill_during_apply_then_converges(
             && json["plan"]["updates"].as_array().map(Vec::len) == Some(0),
         || json.to_string(),
     )
+}
+
+/// A second `onramp sync` of a profile while one runs (another process: a
+/// cron job next to the desktop app) is refused with `already_running` and
+/// changes nothing; the first finishes, and the next run has nothing to do.
+fn one_run_of_a_profile_at_a_time_across_processes(
+    fx: &Fixtures,
+    dir: &dyn SyncDirectory,
+) -> Result<(), String> {
+    let s = setup(fx, dir, "")?;
+    dir.add_bulk_users(&s.ou, &format!("l{}x", s.tag), 300)?;
+    let mut first = s.cli.spawn(&["sync", "--profile", "p"]);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let started = loop {
+        match s.scim.list_all("Users").map(|u| u.len()) {
+            Ok(n) if n >= 5 => break Ok(()),
+            Err(e) => break Err(e),
+            Ok(_) if std::time::Instant::now() > deadline => {
+                break Err("the first sync never started creating users".to_owned());
+            }
+            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    };
+    let second = s.cli.run(&["--json", "sync", "--profile", "p"]);
+    let first_status = first.wait().map_err(|e| e.to_string());
+    started?;
+    ensure(
+        second.code == 1
+            && second.stdout.contains("already_running")
+            && second
+                .stdout
+                .contains("another Onramp process is running a sync"),
+        || describe(&second),
+    )?;
+    ensure(first_status?.success(), || {
+        "the first sync failed".to_owned()
+    })?;
+    let users = unique_users(&s.scim)?;
+    ensure(users.len() == 300, || format!("{} users", users.len()))?;
+    let (run, json) = sync_json(&s)?;
+    ensure(
+        run.code == 0 && json["plan"]["creates"].as_array().map(Vec::len) == Some(0),
+        || describe(&run),
+    )?;
+    // The refused run left no run record: two runs, both applied ok.
+    let history = s.cli.run(&["--json", "history", "--profile", "p"]).json();
+    ensure(history.as_array().map(Vec::len) == Some(2), || {
+        history.to_string()
+    })
 }
 
 fn deprovision_policies_and_empty_read(

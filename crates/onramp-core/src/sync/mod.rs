@@ -11,6 +11,7 @@
 pub mod apply;
 pub mod export;
 pub mod guard;
+pub mod lock;
 pub mod map;
 pub mod model;
 pub mod plan;

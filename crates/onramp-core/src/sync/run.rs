@@ -14,6 +14,7 @@ use serde::Serialize;
 use super::apply::{Applier, ApplyCounts};
 use super::export::{ExportSummary, export_run};
 use super::guard::{GuardDecision, check};
+use super::lock::{LockError, RunLock};
 use super::map::desired_state;
 use super::plan::{KnownGroup, KnownUser, Plan, plan};
 use super::progress::{PhaseCounter, ProgressSink, SyncPhase, SyncProgress, no_progress};
@@ -41,6 +42,9 @@ pub enum SyncError {
     /// The profile has no `[target]`.
     #[error("profile '{0}' has no [target]: add the platform's SCIM URL and credential")]
     NoTarget(String),
+    /// Another process is running a sync of the profile.
+    #[error(transparent)]
+    Lock(#[from] LockError),
 }
 
 impl ToReport for SyncError {
@@ -50,6 +54,12 @@ impl ToReport for SyncError {
             SyncError::Directory(e) => e.to_report(),
             SyncError::Store(e) => ErrorReport::new(ErrorCode::Io, e.to_string()),
             SyncError::NoTarget(_) => ErrorReport::new(ErrorCode::ProfileInvalid, self.to_string()),
+            SyncError::Lock(LockError::Busy { .. }) => {
+                ErrorReport::new(ErrorCode::AlreadyRunning, self.to_string())
+            }
+            SyncError::Lock(LockError::Io { .. }) => {
+                ErrorReport::new(ErrorCode::Io, self.to_string())
+            }
         }
     }
 }
@@ -174,6 +184,9 @@ pub async fn run_sync_with_progress(
         return Err(SyncError::NoTarget(profile.name.clone()));
     }
     let directory = DirectoryTarget::from_profile(profile)?;
+    // Held until the run ends (dropped with this frame): one run of a
+    // profile at a time, whichever process starts it.
+    let _lock = RunLock::for_store(store, &profile.name)?;
     let mode = if preview {
         RunMode::Preview
     } else {
