@@ -110,9 +110,13 @@ impl Entry {
     /// The attribute whose description is exactly `description` (options
     /// included), compared without regard to case.
     pub fn attribute(&self, description: &str) -> Option<&Attribute> {
+        self.position(description).map(|i| &self.attributes[i])
+    }
+
+    fn position(&self, description: &str) -> Option<usize> {
         self.attributes
             .iter()
-            .find(|a| a.description.eq_ignore_ascii_case(description))
+            .position(|a| a.description.eq_ignore_ascii_case(description))
     }
 
     /// The values of `description`; none when the entry lacks it.
@@ -140,11 +144,8 @@ impl Entry {
     /// [`Entry::text`], moved out of the entry (no copy unless trimming
     /// is needed); the attribute is left without values.
     pub fn take_text(&mut self, description: &str) -> Option<String> {
-        let attribute = self
-            .attributes
-            .iter_mut()
-            .find(|a| a.description.eq_ignore_ascii_case(description))?;
-        std::mem::take(&mut attribute.values)
+        let i = self.position(description)?;
+        std::mem::take(&mut self.attributes[i].values)
             .into_iter()
             .filter_map(|v| String::from_utf8(v).ok())
             .find(|s| !s.trim().is_empty())

@@ -8,7 +8,7 @@
 //! through these two functions.
 
 use ldap3::adapters::{Adapter, EntriesOnly, PagedResults};
-use ldap3::{Ldap, LdapError, ResultEntry, Scope};
+use ldap3::{Ldap, LdapError, ResultEntry, Scope, SearchStream};
 
 use super::entry::Entry;
 
@@ -23,6 +23,23 @@ pub(crate) fn decode_entry(entry: ResultEntry) -> Result<Entry, LdapError> {
     })
 }
 
+/// Starts a subtree search that pages through the results and yields the
+/// entries only (no referrals or intermediate messages).
+async fn paged_stream<'a>(
+    ldap: &'a mut Ldap,
+    base: &str,
+    filter: &str,
+    attrs: &[&str],
+) -> Result<SearchStream<'a, String, Vec<String>>, LdapError> {
+    let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
+        Box::new(EntriesOnly::new()),
+        Box::new(PagedResults::new(PAGE_SIZE)),
+    ];
+    let attrs: Vec<String> = attrs.iter().map(|a| (*a).to_owned()).collect();
+    ldap.streaming_search_with(adapters, base, Scope::Subtree, filter, attrs)
+        .await
+}
+
 /// Runs a paged subtree search and hands every entry to `each`, without
 /// holding the whole result in memory.
 pub async fn paged_search<F>(
@@ -35,14 +52,7 @@ pub async fn paged_search<F>(
 where
     F: FnMut(Entry),
 {
-    let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
-        Box::new(EntriesOnly::new()),
-        Box::new(PagedResults::new(PAGE_SIZE)),
-    ];
-    let attrs: Vec<String> = attrs.iter().map(|a| (*a).to_owned()).collect();
-    let mut stream = ldap
-        .streaming_search_with(adapters, base, Scope::Subtree, filter, attrs)
-        .await?;
+    let mut stream = paged_stream(ldap, base, filter, attrs).await?;
     let mut malformed = None;
     while let Some(entry) = stream.next().await? {
         match decode_entry(entry) {
@@ -99,15 +109,8 @@ pub async fn paged_search_to<S: EntrySink>(
         }
         Ok::<S, LdapError>(sink)
     });
-    let adapters: Vec<Box<dyn Adapter<_, _>>> = vec![
-        Box::new(EntriesOnly::new()),
-        Box::new(PagedResults::new(PAGE_SIZE)),
-    ];
-    let attrs: Vec<String> = attrs.iter().map(|a| (*a).to_owned()).collect();
     let searched = async {
-        let mut stream = ldap
-            .streaming_search_with(adapters, base, Scope::Subtree, filter, attrs)
-            .await?;
+        let mut stream = paged_stream(ldap, base, filter, attrs).await?;
         let mut batch = Vec::with_capacity(BATCH);
         let mut sink_gone = false;
         while let Some(entry) = stream.next().await? {

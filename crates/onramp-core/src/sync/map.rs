@@ -48,14 +48,14 @@ fn non_empty(v: Option<String>) -> Option<String> {
 
 /// Finds the groups a rule names, by DN or by name (case-insensitive).
 fn resolve_groups<'a>(
-    snapshot: &'a Snapshot,
+    groups: &'a [SourceGroup],
     names: &[String],
     rule: &str,
     notices: &mut Vec<String>,
 ) -> Vec<&'a SourceGroup> {
     let mut found = Vec::new();
     for name in names {
-        let hit = snapshot.groups.iter().find(|g| {
+        let hit = groups.iter().find(|g| {
             g.name.eq_ignore_ascii_case(name)
                 || (name.contains('=') && dn_is_within(&g.dn, name) && dn_is_within(name, &g.dn))
         });
@@ -74,23 +74,17 @@ fn resolve_groups<'a>(
 /// state instead of being copied (100,000 users are a million strings).
 pub fn desired_state(snapshot: Snapshot, rules: &SyncRules, team: &str) -> DesiredState {
     let Snapshot { users, groups, .. } = snapshot;
-    let snapshot = Snapshot {
-        users: Vec::new(),
-        groups,
-        complete: true,
-    };
-    let snapshot = &snapshot;
     let mut state = DesiredState::default();
-    let synced = resolve_groups(snapshot, &rules.groups, "sync.groups", &mut state.notices);
+    let synced = resolve_groups(&groups, &rules.groups, "sync.groups", &mut state.notices);
     let admin_groups = resolve_groups(
-        snapshot,
+        &groups,
         &rules.admin_groups,
         "sync.admin_groups",
         &mut state.notices,
     );
     let max_tag = rules.max_tag_length as usize;
 
-    let index = GroupIndex::new(snapshot);
+    let index = GroupIndex::of(&groups);
     let admins: BTreeSet<String> = admin_groups
         .iter()
         .flat_map(|g| index.transitive_users(&g.anchor))

@@ -79,12 +79,13 @@ pub struct GroupIndex<'a> {
 impl<'a> GroupIndex<'a> {
     /// Indexes the snapshot's groups.
     pub fn new(snapshot: &'a Snapshot) -> Self {
+        Self::of(&snapshot.groups)
+    }
+
+    /// Indexes `groups`.
+    pub fn of(groups: &'a [SourceGroup]) -> Self {
         Self {
-            by_anchor: snapshot
-                .groups
-                .iter()
-                .map(|g| (g.anchor.as_str(), g))
-                .collect(),
+            by_anchor: groups.iter().map(|g| (g.anchor.as_str(), g)).collect(),
         }
     }
 
