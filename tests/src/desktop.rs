@@ -283,6 +283,12 @@ impl DesktopApp {
         Self::bounded(&format!("cannot click '{text}'"), button.click()).await
     }
 
+    /// Waits up to `secs` for the element matching `css`, then clicks it.
+    pub async fn click_css(&self, css: &str, secs: u64) -> Result<(), String> {
+        let element = self.wait_css(css, secs).await?;
+        Self::bounded(&format!("cannot click {css}"), element.click()).await
+    }
+
     /// Replaces the value of the input with `id` by typing `value`.
     pub async fn fill(&self, id: &str, value: &str) -> Result<(), String> {
         let input = self.wait_css(&format!("#{id}"), 10).await?;

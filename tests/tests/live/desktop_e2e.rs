@@ -230,22 +230,11 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
             eligible.contains("3 users") && eligible.contains("1 skipped"),
             || format!("email counts: '{eligible}'"),
         )?;
-        app.wait_css("#field-sync-email_attribute-mail", 10)
-            .await?
-            .click()
-            .await
-            .map_err(|e| e.to_string())?;
+        app.click_css("#field-sync-email_attribute-mail", 10).await?;
         next_to(&app, "scope", 30).await?;
 
         // 5. The OU tree: Contractors excluded.
-        app.wait_css(
-            "li[data-dn^='OU=Contractors,'] > .tree-row input[type='checkbox']",
-            60,
-        )
-        .await?
-        .click()
-        .await
-        .map_err(|e| e.to_string())?;
+        app.click_css("li[data-dn^='OU=Contractors,'] > .tree-row input[type='checkbox']", 60).await?;
         app.wait_css("li[data-dn^='OU=Contractors,'][data-excluded='true']", 5)
             .await?;
         next_to(&app, "groups", 30).await?;
@@ -253,19 +242,11 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
         // 6. The group to sync.
         let group_box =
             format!("#field-sync-groups li[data-group='{group}'] input[type='checkbox']");
-        app.wait_css(&group_box, 60)
-            .await?
-            .click()
-            .await
-            .map_err(|e| e.to_string())?;
+        app.click_css(&group_box, 60).await?;
         // …and the admin group.
         let admin_box =
             format!("#field-sync-admin_groups li[data-group='{admins}'] input[type='checkbox']");
-        app.wait_css(&admin_box, 60)
-            .await?
-            .click()
-            .await
-            .map_err(|e| e.to_string())?;
+        app.click_css(&admin_box, 60).await?;
         next_to(&app, "mapping", 30).await?;
         next_to(&app, "target", 30).await?;
 
@@ -348,11 +329,7 @@ fn ad_wizard_then_sync_now(fx: &Fixtures) -> Result<(), String> {
         // Settings: starting at login writes the autostart entry. The box is
         // disabled while the command runs; settled and checked means saved.
         app.click_button("Settings", 10).await?;
-        app.wait_css("#setting-autostart", 10)
-            .await?
-            .click()
-            .await
-            .map_err(|e| e.to_string())?;
+        app.click_css("#setting-autostart", 10).await?;
         let deadline = Instant::now() + Duration::from_secs(15);
         loop {
             tokio::time::sleep(Duration::from_millis(300)).await;

@@ -149,6 +149,16 @@ impl Probe {
         }
     }
 
+    /// Stores each `(name, value)` in the probe's secret store.
+    fn store_secrets(&mut self, secrets: &[(&str, &str)]) -> Result<(), String> {
+        for (name, value) in secrets {
+            self.send(&format!("secret {name} {value}"))?;
+            let stored = self.expect("secret", SHORT)?;
+            ensure(stored["ok"] == true, || format!("secret {name}: {stored}"))?;
+        }
+        Ok(())
+    }
+
     /// Like [`Self::take`], but a missing line is an error.
     fn expect(&mut self, event: &str, timeout: Duration) -> Result<Value, String> {
         self.take(event, timeout)?.ok_or_else(|| {
@@ -479,11 +489,7 @@ fn recovery_is_notified_once_and_progress_streams(fx: &Fixtures) -> Result<(), S
             scim.base_url()
         ),
     )?;
-    for (name, value) in [("bind", slapd.root_password()), ("platform", scim.token())] {
-        probe.send(&format!("secret {name} {value}"))?;
-        let stored = probe.expect("secret", SHORT)?;
-        ensure(stored["ok"] == true, || format!("secret {name}: {stored}"))?;
-    }
+    probe.store_secrets(&[("bind", slapd.root_password()), ("platform", scim.token())])?;
 
     let ok = probe.run("corp", T0 + 900)?;
     ensure(ok["status"] == "ok", || format!("fixed run: {ok}"))?;
@@ -552,11 +558,7 @@ fn a_held_run_notifies_once_with_how_to_approve(fx: &Fixtures) -> Result<(), Str
     };
     write_profile_text(root.path(), &text(""))?;
     let mut probe = Probe::start(root.path(), bus.address())?;
-    for (name, value) in [("bind", slapd.root_password()), ("platform", scim.token())] {
-        probe.send(&format!("secret {name} {value}"))?;
-        let stored = probe.expect("secret", SHORT)?;
-        ensure(stored["ok"] == true, || format!("secret {name}: {stored}"))?;
-    }
+    probe.store_secrets(&[("bind", slapd.root_password()), ("platform", scim.token())])?;
     let first = probe.run("corp", T0)?;
     ensure(first["status"] == "ok", || format!("first run: {first}"))?;
 

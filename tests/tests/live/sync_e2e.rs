@@ -84,13 +84,12 @@ struct Setup {
 fn setup(fx: &Fixtures, dir: &dyn SyncDirectory, extra_sync: &str) -> Result<Setup, String> {
     let scim = fx.start_scim();
     let url = scim.base_url();
-    setup_with(fx, dir, extra_sync, scim, &url)
+    setup_with(dir, extra_sync, scim, &url)
 }
 
 /// A profile of `dir`'s kind reading a fresh OU of its own, syncing into
 /// `target_url` (scim2-server, or a proxy in front of it).
 fn setup_with(
-    _fx: &Fixtures,
     dir: &dyn SyncDirectory,
     extra_sync: &str,
     scim: ScimServer,
@@ -472,7 +471,7 @@ fn faults_between_onramp_and_the_platform(
     let scim = fx.start_scim();
     let proxy = FaultProxy::start(scim.addr())?;
     let url = format!("{}/v2", proxy.url());
-    let s = setup_with(fx, dir, "", scim, &url)?;
+    let s = setup_with(dir, "", scim, &url)?;
     let t = &s.tag;
     for i in 0..5 {
         dir.add_user(
@@ -519,6 +518,22 @@ fn faults_between_onramp_and_the_platform(
     Ok(())
 }
 
+/// Waits up to a minute until the platform holds at least `n` users: a
+/// sync started in the background is applying.
+fn wait_for_users(scim: &ScimServer, n: usize) -> Result<(), String> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        match scim.list_all("Users").map(|u| u.len()) {
+            Ok(have) if have >= n => return Ok(()),
+            Err(e) => return Err(e),
+            Ok(_) if std::time::Instant::now() > deadline => {
+                return Err("the sync never started creating users".to_owned());
+            }
+            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
+        }
+    }
+}
+
 fn sigkill_during_apply_then_converges(
     fx: &Fixtures,
     dir: &dyn SyncDirectory,
@@ -527,18 +542,7 @@ fn sigkill_during_apply_then_converges(
     let users = dir.add_bulk_users(&s.ou, &format!("k{}x", s.tag), 150)?;
     dir.add_group(&s.ou, &format!("Killed {}", s.tag), &users)?;
     let mut child = s.cli.spawn(&["sync", "--profile", "p"]);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let started = loop {
-        let n = s.scim.list_all("Users").map(|u| u.len());
-        match n {
-            Ok(n) if n >= 10 => break Ok(()),
-            Err(e) => break Err(e),
-            Ok(_) if std::time::Instant::now() > deadline => {
-                break Err("the sync never started creating users".to_owned());
-            }
-            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
-        }
-    };
+    let started = wait_for_users(&s.scim, 10);
     // SIGKILL: no cleanup, no last record.
     let killed = child.kill();
     let _ = child.wait();
@@ -579,17 +583,7 @@ fn one_run_of_a_profile_at_a_time_across_processes(
     let s = setup(fx, dir, "")?;
     dir.add_bulk_users(&s.ou, &format!("l{}x", s.tag), 300)?;
     let mut first = s.cli.spawn(&["sync", "--profile", "p"]);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let started = loop {
-        match s.scim.list_all("Users").map(|u| u.len()) {
-            Ok(n) if n >= 5 => break Ok(()),
-            Err(e) => break Err(e),
-            Ok(_) if std::time::Instant::now() > deadline => {
-                break Err("the first sync never started creating users".to_owned());
-            }
-            Ok(_) => std::thread::sleep(std::time::Duration::from_millis(20)),
-        }
-    };
+    let started = wait_for_users(&s.scim, 5);
     let second = s.cli.run(&["--json", "sync", "--profile", "p"]);
     let first_status = first.wait().map_err(|e| e.to_string());
     started?;
