@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { WIZARD, WIZARDS, profile, run, summary } from './fixtures.mjs';
-import { horizontalOverflow, launchBrowser, openApp, serveDist } from './harness.mjs';
+import { Rejection, deferred, horizontalOverflow, launchBrowser, openApp, serveDist } from './harness.mjs';
 
 let browser;
 let server;
@@ -128,13 +128,38 @@ test('settings toggle autostart', async () => {
   }
 });
 
+test('a refused autostart change shows why and puts the box back', async () => {
+  const answer = deferred();
+  const { page, backend, close } = await openApp(
+    browser,
+    server.url,
+    handlers({ set_autostart: () => answer.promise }),
+  );
+  try {
+    await nav(page, 'Settings');
+    const box = page.getByLabel('Start Onramp in the tray when I log in');
+    await box.check();
+    await backend.waitForCalls('set_autostart');
+    assert.equal(await box.isChecked(), true, 'the box shows the value being saved');
+    assert.equal(await box.isDisabled(), true, 'and cannot be toggled again meanwhile');
+    answer.reject(new Rejection('io', 'cannot change starting at login: permission denied'));
+    await page.getByRole('alert').getByText(/permission denied/).waitFor();
+    assert.equal(await box.isChecked(), false);
+    assert.equal(await box.isDisabled(), false);
+  } finally {
+    await close();
+  }
+});
+
 test('open-run and open-dashboard events navigate', async () => {
   const { page, backend, close } = await openApp(browser, server.url, handlers());
   try {
     await page.locator('[data-profile="corp-ad"]').waitFor();
     await backend.emit('onramp://open-run', { profile: 'corp-ad', runId: 31 });
     await page.getByRole('heading', { name: /Run 31/ }).waitFor();
-    assert.deepEqual(backend.callsOf('run_detail')[0].args, { runId: 31 });
+    // The heading shows while loading, before the effect has called run_detail.
+    const [call] = await backend.waitForCalls('run_detail');
+    assert.deepEqual(call.args, { runId: 31 });
     await backend.emit('onramp://open-dashboard', null);
     await page.locator('[data-profile="corp-ad"]').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Dashboard', exact: true }).getAttribute('aria-current'), 'page');

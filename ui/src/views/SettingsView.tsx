@@ -9,21 +9,23 @@ import type { ErrorReport, Settings } from '../types';
 export function SettingsView() {
   const [load] = useLoad(getSettings, []);
   const [saved, setSaved] = useState<Settings | null>(null);
-  const [saving, setSaving] = useState(false);
+  // The value being saved, shown meanwhile so the box does not flip back
+  // until the backend has answered.
+  const [pending, setPending] = useState<boolean | null>(null);
   const [error, setError] = useState<ErrorReport | null>(null);
   const settings = saved ?? (load.status === 'ready' ? load.data : null);
 
   const toggle = (enabled: boolean) => {
-    setSaving(true);
+    setPending(enabled);
     setError(null);
     setAutostart(enabled).then(
       (next) => {
         setSaved(next);
-        setSaving(false);
+        setPending(null);
       },
       (e: unknown) => {
         setError(toErrorReport(e));
-        setSaving(false);
+        setPending(null);
       },
     );
   };
@@ -41,8 +43,8 @@ export function SettingsView() {
             <input
               type="checkbox"
               id="setting-autostart"
-              checked={settings.autostart}
-              disabled={saving}
+              checked={pending ?? settings.autostart}
+              disabled={pending !== null}
               onChange={(e) => toggle((e.currentTarget as HTMLInputElement).checked)}
             />
             Start Onramp in the tray when I log in
