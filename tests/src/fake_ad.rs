@@ -69,8 +69,9 @@ pub struct FakeAdConfig {
     pub max_val_range: usize,
     /// Give this user a malformed userAccountControl (`"abc"`).
     pub bad_uac_user: Option<usize>,
-    /// Answer this page (0-based, counted over all paged searches) with
-    /// `busy` instead of entries, to test that a failed page fails the read.
+    /// Answer this page (0-based, counted per base and filter, so searches
+    /// running side by side do not shift each other's count) with `busy`
+    /// instead of entries, to test that a failed page fails the read.
     pub fail_page: Option<usize>,
     /// Answer every continuation of a ranged read (low > 0) with `busy`.
     pub fail_ranges: bool,
@@ -238,7 +239,7 @@ struct Directory {
     config: FakeAdConfig,
     stats: Arc<Mutex<FakeAdStats>>,
     /// Paged responses served so far (for `fail_page`).
-    pages_served: Mutex<usize>,
+    pages_served: Mutex<HashMap<String, usize>>,
     /// Matching entry ids by base and filter.
     matching: Mutex<HashMap<String, Arc<Vec<usize>>>>,
 }
@@ -251,7 +252,7 @@ impl Directory {
         Self {
             config,
             stats,
-            pages_served: Mutex::new(0),
+            pages_served: Mutex::new(HashMap::new()),
             matching: Mutex::default(),
         }
     }
@@ -578,7 +579,7 @@ impl Directory {
                         .filter(|&id| matches(&req.filter, &self.entry_to_match(id)))
                         .collect(),
                 );
-                self.matching.lock().expect("lock").insert(key, m.clone());
+                self.matching.lock().expect("lock").insert(key.clone(), m.clone());
                 m
             }
         };
@@ -613,6 +614,7 @@ impl Directory {
         };
         if paged.is_some() {
             let mut served = self.pages_served.lock().expect("lock");
+            let served = served.entry(key).or_default();
             let page = *served;
             *served += 1;
             if self.config.fail_page == Some(page) {

@@ -116,6 +116,9 @@ pub fn desired_state(snapshot: Snapshot, rules: &SyncRules, team: &str) -> Desir
             }
         }
     }
+    // Collected, then sorted into the map in one go: a BTreeMap built from
+    // a sorted run is a fraction of 100,000 single inserts at random keys.
+    let mut desired_users = Vec::with_capacity(users.len());
     for user in users {
         let email = match rules.email_attribute {
             EmailAttribute::Mail => non_empty(user.mail),
@@ -154,7 +157,7 @@ pub fn desired_state(snapshot: Snapshot, rules: &SyncRules, team: &str) -> Desir
         tags.sort();
         tags.dedup();
         let admin = admins.contains(&user.anchor);
-        state.users.insert(
+        desired_users.push((
             user.anchor.clone(),
             Arc::new(DesiredUser {
                 anchor: user.anchor,
@@ -169,8 +172,10 @@ pub fn desired_state(snapshot: Snapshot, rules: &SyncRules, team: &str) -> Desir
                 admin,
                 tags,
             }),
-        );
+        ));
     }
+    // Equal anchors keep the last, as inserting one by one did.
+    state.users = desired_users.into_iter().collect();
 
     state.groups.insert(
         team_anchor(team),

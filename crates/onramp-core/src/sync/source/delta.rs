@@ -27,8 +27,8 @@ use serde::{Deserialize, Serialize};
 
 use super::entry::{anchor, normalize_dn};
 use super::{
-    ReadReport, SourceError, Users, dialect_and_base, open_session, read_groups,
-    read_snapshot_with_report, read_users,
+    ReadReport, SourceError, Users, dialect_and_base, open_session, read_full, read_users,
+    search_groups,
 };
 use crate::directory::DirectoryTarget;
 use crate::ldap::entry::Entry;
@@ -137,6 +137,7 @@ pub async fn read_for_sync(
     let mut session = open_session(target, secrets).await?;
     let result = read_with_session(
         target,
+        secrets,
         &mut session,
         store,
         profile,
@@ -150,6 +151,7 @@ pub async fn read_for_sync(
 
 async fn read_with_session(
     target: &DirectoryTarget,
+    secrets: &dyn SecretStore,
     session: &mut Session,
     store: &StateStore,
     profile: &str,
@@ -196,7 +198,7 @@ async fn read_with_session(
         (None, Some(cursor)) => cursor,
         (reason, _) => {
             let reason = reason.unwrap_or_else(|| "no earlier read".to_owned());
-            let (snapshot, report) = read_snapshot_with_report(target, session, &base, ad).await?;
+            let (snapshot, report) = read_full(target, secrets, session, &base, ad).await?;
             store.save_source(profile, &snapshot)?;
             let cursor = Cursor {
                 scope,
@@ -233,7 +235,7 @@ async fn read_with_session(
     let mirror = store.load_source(profile)?;
     let changed = read_users(
         target,
-        session,
+        &mut session.ldap,
         &base,
         ad,
         &format!("(&{}{condition})", target.users_filter(ad)),
@@ -263,17 +265,15 @@ async fn read_with_session(
         .iter()
         .map(|g| (normalize_dn(&g.dn), g.anchor.clone()))
         .collect();
-    let (changed_groups, index) = read_groups(
+    let changed_groups = search_groups(
         target,
-        session,
+        &mut session.ldap,
         &base,
         ad,
         &format!("(&{}{condition})", target.groups_filter(ad)),
-        index,
-        &known_groups,
-        &mut report,
     )
-    .await?;
+    .await?
+    .resolve(&index, &known_groups, &mut report);
     let changed_group_anchors: BTreeSet<String> =
         changed_groups.iter().map(|g| g.anchor.clone()).collect();
     let mut users = index.list;

@@ -1,31 +1,33 @@
-//! The group search of a read: member values are resolved to user anchors
-//! as the entries arrive (on the search's sink thread), members that are
-//! not users wait until every group is known (nesting), and groups whose
-//! `member` came back in ranges (AD, past `MaxValRange`) are read to the end
-//! once the search is done.
+//! The group search of a read. It runs at the same time as the user
+//! search, so member values cannot be looked up as they arrive: they are
+//! normalised and kept ([`Members`]) on the search's sink thread, groups
+//! whose `member` came back in ranges (AD, past `MaxValRange`) are read to
+//! the end once the search is done, and [`GroupsRead::resolve`] maps the
+//! values to user anchors, then to group anchors (nesting), once the users
+//! are in.
 
 use std::collections::{BTreeSet, HashMap};
 
+use ldap3::Ldap;
+
 use super::entry::{anchor, anchor_attribute, normalize_dn, rdn_value};
+use super::members::Members;
 use super::users::Users;
 use super::{ReadReport, SourceError, member_attributes};
 use crate::directory::DirectoryTarget;
 use crate::ldap::entry::Entry;
 use crate::ldap::search::{EntrySink, RangeEnd, all_values, attribute_values, paged_search_to};
-use crate::ldap::session::Session;
 use crate::sync::model::SourceGroup;
 
-/// A group being assembled: member DNs that are not users wait until every
-/// group is known.
+/// A group read, its members not yet resolved.
 pub(super) struct PendingGroup {
     pub(super) group: SourceGroup,
-    pub(super) unresolved: Vec<String>,
+    pub(super) members: Members,
 }
 
 /// Assembles groups on the search's sink thread.
 struct GroupSink {
     ad: bool,
-    users: Users,
     pending: Vec<PendingGroup>,
     by_dn: HashMap<String, usize>,
     /// Groups whose members came back in ranges: the index, the first entry
@@ -60,7 +62,7 @@ impl EntrySink for GroupSink {
                 member_users: BTreeSet::new(),
                 member_groups: BTreeSet::new(),
             },
-            unresolved: Vec::new(),
+            members: Members::default(),
         };
         let mut more = Vec::new();
         for attr in member_attributes(self.ad) {
@@ -69,13 +71,7 @@ impl EntrySink for GroupSink {
                 Some((values, RangeEnd::Complete)) => {
                     for v in values {
                         match std::str::from_utf8(v) {
-                            Ok(v) => self.users.add_member(
-                                &mut group,
-                                attr,
-                                v,
-                                &mut self.scratch,
-                                report,
-                            ),
+                            Ok(v) => group.members.add(attr, v, &mut self.scratch),
                             Err(_) => report.ignored_members += 1,
                         }
                     }
@@ -92,21 +88,24 @@ impl EntrySink for GroupSink {
     }
 }
 
-/// Reads the groups matching `filter`; member DNs are resolved against
-/// `users` and the groups of this read, then `known_groups` (normalised DN →
-/// anchor, for a delta read whose unchanged groups are not read again).
-/// `users` is handed back with the groups.
-#[allow(clippy::too_many_arguments)]
-pub(super) async fn read_groups(
+/// The groups of one search, with their member values as read.
+pub(super) struct GroupsRead {
+    pending: Vec<PendingGroup>,
+    /// Normalised DN → index in `pending`.
+    by_dn: HashMap<String, usize>,
+    /// What the search counted.
+    report: ReadReport,
+}
+
+/// Reads the groups matching `filter` under `base_dn`, ranged members
+/// included.
+pub(super) async fn search_groups(
     target: &DirectoryTarget,
-    session: &mut Session,
+    ldap: &mut Ldap,
     base_dn: &str,
     ad: bool,
     filter: &str,
-    users: Users,
-    known_groups: &HashMap<String, String>,
-    report: &mut ReadReport,
-) -> Result<(Vec<SourceGroup>, Users), SourceError> {
+) -> Result<GroupsRead, SourceError> {
     let mut attrs = vec![anchor_attribute(ad), "cn"];
     if !ad {
         attrs.push("modifyTimestamp");
@@ -114,48 +113,39 @@ pub(super) async fn read_groups(
     attrs.extend_from_slice(member_attributes(ad));
     let sink = GroupSink {
         ad,
-        users,
         pending: Vec::new(),
         by_dn: HashMap::new(),
         ranged: Vec::new(),
         report: ReadReport::default(),
         scratch: String::new(),
     };
-    session.ldap.with_timeout(target.timeout);
+    ldap.with_timeout(target.timeout);
     let GroupSink {
-        users,
         mut pending,
         by_dn,
         ranged,
-        report: read,
+        mut report,
         mut scratch,
         ..
-    } = paged_search_to(&mut session.ldap, base_dn, filter, &attrs, sink)
+    } = paged_search_to(ldap, base_dn, filter, &attrs, sink)
         .await
         .map_err(|source| SourceError::Search {
             what: "groups",
             base: base_dn.to_owned(),
             source: Box::new(source),
         })?;
-    report.absorb(read);
 
     report.ranged_groups = ranged.len();
     for (index, first, attributes) in ranged {
         for attribute in attributes {
-            session.ldap.with_timeout(target.timeout);
-            let values = all_values(
-                &mut session.ldap,
-                &first.dn,
-                attribute,
-                Some(&first),
-                target.timeout,
-            )
-            .await
-            .map_err(|source| SourceError::Members {
-                group: first.dn.clone(),
-                attribute,
-                source: Box::new(source),
-            })?;
+            ldap.with_timeout(target.timeout);
+            let values = all_values(ldap, &first.dn, attribute, Some(&first), target.timeout)
+                .await
+                .map_err(|source| SourceError::Members {
+                    group: first.dn.clone(),
+                    attribute,
+                    source: Box::new(source),
+                })?;
             tracing::debug!(
                 group = %first.dn,
                 attribute,
@@ -163,31 +153,171 @@ pub(super) async fn read_groups(
                 "read ranged members"
             );
             for v in &values {
-                users.add_member(&mut pending[index], attribute, v, &mut scratch, report);
+                pending[index].members.add(attribute, v, &mut scratch);
             }
         }
     }
+    Ok(GroupsRead {
+        pending,
+        by_dn,
+        report,
+    })
+}
 
-    // Every group is known now: the member DNs that were not users.
-    let anchors: Vec<String> = pending.iter().map(|g| g.group.anchor.clone()).collect();
-    let groups = pending
-        .into_iter()
-        .map(|mut g| {
-            for dn in std::mem::take(&mut g.unresolved) {
-                match by_dn.get(&dn) {
-                    Some(&i) => {
-                        g.group.member_groups.insert(anchors[i].clone());
+impl GroupsRead {
+    /// Maps every member value to a user of `users`, else a group of this
+    /// read, else one of `known_groups` (normalised DN → anchor, for a delta
+    /// read whose unchanged groups are not read again); values that are
+    /// none of these are counted as ignored. Adds the search's counts to
+    /// `report`.
+    pub(super) fn resolve(
+        self,
+        users: &Users,
+        known_groups: &HashMap<String, String>,
+        report: &mut ReadReport,
+    ) -> Vec<SourceGroup> {
+        let GroupsRead {
+            pending,
+            by_dn,
+            report: read,
+        } = self;
+        report.absorb(read);
+        let anchors: Vec<String> = pending.iter().map(|g| g.group.anchor.clone()).collect();
+        pending
+            .into_iter()
+            .map(|PendingGroup { mut group, members }| {
+                for dn in members.dns() {
+                    if let Some(user) = users.anchor_by_dn(dn) {
+                        group.member_users.insert(user.to_owned());
+                    } else if let Some(&i) = by_dn.get(dn) {
+                        group.member_groups.insert(anchors[i].clone());
+                    } else if let Some(known) = known_groups.get(dn) {
+                        group.member_groups.insert(known.clone());
+                    } else {
+                        report.ignored_members += 1;
                     }
-                    None => match known_groups.get(&dn) {
-                        Some(anchor) => {
-                            g.group.member_groups.insert(anchor.clone());
+                }
+                for uid in members.uids() {
+                    match users.anchor_by_login(uid) {
+                        Some(user) => {
+                            group.member_users.insert(user.to_owned());
                         }
                         None => report.ignored_members += 1,
-                    },
+                    }
                 }
-            }
-            g.group
-        })
-        .collect();
-    Ok((groups, users))
+                group
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sync::model::SourceUser;
+
+    fn user(anchor: &str, dn: &str, login: &str) -> SourceUser {
+        SourceUser {
+            anchor: anchor.into(),
+            dn: dn.into(),
+            login: Some(login.into()),
+            given_name: None,
+            family_name: None,
+            display_name: None,
+            mail: None,
+            user_principal_name: None,
+            phone: None,
+            department: None,
+            enabled: true,
+        }
+    }
+
+    fn pending(anchor: &str, dn: &str, values: &[(&str, &str)]) -> PendingGroup {
+        let mut members = Members::default();
+        let mut scratch = String::new();
+        for (attribute, value) in values {
+            members.add(attribute, value, &mut scratch);
+        }
+        PendingGroup {
+            group: SourceGroup {
+                anchor: anchor.into(),
+                dn: dn.into(),
+                name: anchor.into(),
+                member_users: BTreeSet::new(),
+                member_groups: BTreeSet::new(),
+            },
+            members,
+        }
+    }
+
+    #[test]
+    fn members_resolve_to_users_then_groups_then_known_groups() {
+        let users = Users::from_list(
+            vec![
+                user("u-ann", "CN=Ann,OU=Staff,DC=x,DC=y", "ann"),
+                user("u-bo", "uid=Bo,ou=people,dc=x,dc=y", "Bo"),
+            ],
+            false,
+        );
+        let read = GroupsRead {
+            pending: vec![
+                pending(
+                    "g-outer",
+                    "CN=Outer,DC=x,DC=y",
+                    &[
+                        ("member", "cn=ann, ou=STAFF,dc=x,dc=y"),
+                        ("member", "CN=Inner,DC=x,DC=y"),
+                        ("member", "cn=Unchanged,dc=x,dc=y"),
+                        ("member", "CN=Printer,OU=Computers,DC=x,DC=y"),
+                        ("memberUid", "BO"),
+                        ("memberUid", "nobody"),
+                    ],
+                ),
+                pending(
+                    "g-inner",
+                    "CN=Inner,DC=x,DC=y",
+                    &[
+                        ("uniqueMember", "UID=bo,ou=people,dc=x,dc=y#'01'B"),
+                        ("member", "cn=outer,dc=x,dc=y"),
+                    ],
+                ),
+            ],
+            by_dn: [
+                (normalize_dn("CN=Outer,DC=x,DC=y"), 0),
+                (normalize_dn("CN=Inner,DC=x,DC=y"), 1),
+            ]
+            .into(),
+            report: ReadReport {
+                groups_read: 2,
+                ranged_groups: 1,
+                ignored_members: 3,
+                ..ReadReport::default()
+            },
+        };
+        let known = [(normalize_dn("CN=Unchanged,DC=x,DC=y"), "g-known".to_owned())].into();
+        let mut report = ReadReport {
+            users_read: 2,
+            ..ReadReport::default()
+        };
+        let groups = read.resolve(&users, &known, &mut report);
+        let set = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>();
+        assert_eq!(set(&groups[0].member_users), ["u-ann", "u-bo"]);
+        assert_eq!(set(&groups[0].member_groups), ["g-inner", "g-known"]);
+        assert_eq!(set(&groups[1].member_users), ["u-bo"]);
+        assert_eq!(
+            set(&groups[1].member_groups),
+            ["g-outer"],
+            "cycles are kept for the map to break"
+        );
+        assert_eq!(
+            (
+                report.users_read,
+                report.groups_read,
+                report.ranged_groups,
+                report.ignored_members
+            ),
+            (2, 2, 1, 3 + 2),
+            "the search's counts are added, with the printer and the unknown uid"
+        );
+    }
 }

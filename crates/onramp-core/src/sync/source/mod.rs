@@ -2,7 +2,10 @@
 //! directory: the first stage of a sync run (DESIGN.md, "Data flow of a sync
 //! run").
 //!
-//! Two paged subtree searches under the base DN, users first, then groups:
+//! Two paged subtree searches under the base DN, users and groups, run at
+//! the same time (a read is mostly waiting for the server and decoding its
+//! answers; side by side the two searches keep both the server and the
+//! client busy):
 //!
 //! * **Users** match [`DirectoryTarget::users_filter`]. Each entry is turned
 //!   into a [`SourceUser`] as it streams in, so only the strings a snapshot
@@ -10,12 +13,21 @@
 //!   one of the profile's `excluded_ous` are left out.
 //! * **Groups** match [`DirectoryTarget::groups_filter`]. Member values are
 //!   DNs (`member`, and on LDAP also `uniqueMember`) or uids (`memberUid` of
-//!   `posixGroup`); they are mapped to user anchors, then to group anchors
-//!   (nesting), by normalised DN. Members that are neither (outside the base
-//!   DN, excluded, computers, foreign principals, placeholders) are ignored
-//!   and counted in the [`ReadReport`]. A group whose `member` came back in
-//!   ranges (AD answers `member;range=0-1499` past `MaxValRange`) is read to
-//!   the end with [`all_values`] once the group search is done.
+//!   `posixGroup`); once both searches are done they are mapped to user
+//!   anchors, then to group anchors (nesting), by normalised DN. Members
+//!   that are neither (outside the base DN, excluded, computers, foreign
+//!   principals, placeholders) are ignored and counted in the
+//!   [`ReadReport`]. A group whose `member` came back in ranges (AD answers
+//!   `member;range=0-1499` past `MaxValRange`) is read to the end with
+//!   [`all_values`](crate::ldap::search::all_values) once the group search
+//!   is done.
+//! * **Connections**: on AD both searches share the one connection (AD
+//!   serves several paged searches per connection, and one connection keeps
+//!   both on the domain controller whose USN the delta cursor records). On
+//!   generic LDAP the groups are read over a second connection, since slapd
+//!   keeps one paged search per connection ("paged results cookie is
+//!   invalid" otherwise); without one ([`read_snapshot`]'s callers that
+//!   bring a single session) the searches run one after the other.
 //!
 //! Decisions, so the later stages can rely on them:
 //!
@@ -35,6 +47,7 @@
 mod delta;
 mod entry;
 mod groups;
+mod members;
 mod users;
 
 pub use delta::{ReadKind, SyncReadError, read_for_sync};
@@ -54,7 +67,7 @@ use crate::profile::AttributeMap;
 use crate::secret::SecretStore;
 use crate::tls::client_config;
 
-use groups::read_groups;
+use groups::search_groups;
 use users::{Users, read_users};
 
 /// Why a snapshot could not be read. Never carries a secret.
@@ -165,6 +178,7 @@ impl ReadReport {
         self.users_without_anchor += other.users_without_anchor;
         self.groups_read += other.groups_read;
         self.groups_without_anchor += other.groups_without_anchor;
+        self.ranged_groups += other.ranged_groups;
         self.ignored_members += other.ignored_members;
         for example in other.examples {
             if self.examples.len() < MAX_EXAMPLES {
@@ -189,16 +203,18 @@ impl ReadReport {
     }
 }
 
-/// Reads users and groups under `base_dn` through an already bound session.
-/// `ad` selects the dialect (usually `RootDse::kind().is_ad()`). The counts
-/// of what was left out are logged; [`read_snapshot_with_report`] returns them.
+/// Reads users and groups under `base_dn` through an already bound session
+/// (on generic LDAP one search after the other; [`read_directory`] opens a
+/// second connection to read them at once). `ad` selects the dialect
+/// (usually `RootDse::kind().is_ad()`). The counts of what was left out are
+/// logged; [`read_snapshot_with_report`] returns them.
 pub async fn read_snapshot(
     target: &DirectoryTarget,
     session: &mut Session,
     base_dn: &str,
     ad: bool,
 ) -> Result<Snapshot, SourceError> {
-    read_snapshot_with_report(target, session, base_dn, ad)
+    read_snapshot_with_report(target, session, None, base_dn, ad)
         .await
         .map(|(snapshot, _)| snapshot)
 }
@@ -244,10 +260,29 @@ pub async fn read_directory(
     let mut session = open_session(target, secrets).await?;
     let result = async {
         let (_, base, ad) = dialect_and_base(target, &mut session).await?;
-        read_snapshot_with_report(target, &mut session, &base, ad).await
+        read_full(target, secrets, &mut session, &base, ad).await
     }
     .await;
     session.close().await;
+    result
+}
+
+/// A full read through `session`, with the second connection generic LDAP
+/// needs to read users and groups at once opened (and closed) here.
+pub(super) async fn read_full(
+    target: &DirectoryTarget,
+    secrets: &dyn SecretStore,
+    session: &mut Session,
+    base_dn: &str,
+    ad: bool,
+) -> Result<(Snapshot, ReadReport), SourceError> {
+    if ad {
+        return read_snapshot_with_report(target, session, None, base_dn, ad).await;
+    }
+    let mut groups_session = open_session(target, secrets).await?;
+    let result =
+        read_snapshot_with_report(target, session, Some(&mut groups_session), base_dn, ad).await;
+    groups_session.close().await;
     result
 }
 
@@ -301,10 +336,14 @@ fn is_excluded(excluded_ous: &[String], dn: &str) -> bool {
     excluded_ous.iter().any(|ou| dn_is_within(dn, ou))
 }
 
-/// [`read_snapshot`], also returning what was left out.
+/// [`read_snapshot`], also returning what was left out. `groups_session`
+/// is a second session bound like `session`, for reading the groups at the
+/// same time as the users on generic LDAP (AD needs none, see the module
+/// docs).
 pub async fn read_snapshot_with_report(
     target: &DirectoryTarget,
     session: &mut Session,
+    groups_session: Option<&mut Session>,
     base_dn: &str,
     ad: bool,
 ) -> Result<(Snapshot, ReadReport), SourceError> {
@@ -313,26 +352,50 @@ pub async fn read_snapshot_with_report(
         ad,
         ..ReadReport::default()
     };
-    let users = read_users(
-        target,
-        session,
-        base_dn,
-        ad,
-        &target.users_filter(ad),
-        &mut report,
-    )
-    .await?;
-    let (groups, users) = read_groups(
-        target,
-        session,
-        base_dn,
-        ad,
-        &target.groups_filter(ad),
-        users,
-        &HashMap::new(),
-        &mut report,
-    )
-    .await?;
+    let (users_filter, groups_filter) = (target.users_filter(ad), target.groups_filter(ad));
+    let (users, groups) = match groups_session {
+        Some(other) if !ad => {
+            let users = read_users(
+                target,
+                &mut session.ldap,
+                base_dn,
+                ad,
+                &users_filter,
+                &mut report,
+            );
+            let groups = search_groups(target, &mut other.ldap, base_dn, ad, &groups_filter);
+            tokio::join!(users, groups)
+        }
+        _ if ad => {
+            let mut shared = session.ldap.clone();
+            let users = read_users(
+                target,
+                &mut session.ldap,
+                base_dn,
+                ad,
+                &users_filter,
+                &mut report,
+            );
+            let groups = search_groups(target, &mut shared, base_dn, ad, &groups_filter);
+            tokio::join!(users, groups)
+        }
+        _ => {
+            let users = read_users(
+                target,
+                &mut session.ldap,
+                base_dn,
+                ad,
+                &users_filter,
+                &mut report,
+            )
+            .await?;
+            let groups =
+                search_groups(target, &mut session.ldap, base_dn, ad, &groups_filter).await;
+            (Ok(users), groups)
+        }
+    };
+    let users = users?;
+    let groups = groups?.resolve(&users, &HashMap::new(), &mut report);
     tracing::info!(
         base_dn,
         users = users.list.len(),

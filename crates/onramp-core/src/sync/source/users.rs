@@ -1,16 +1,16 @@
 //! The user search of a read: entries become [`SourceUser`]s as they
 //! arrive, on the search's sink thread, indexed by DN (and uid on LDAP) for
-//! the group search that follows.
+//! resolving the group search's member values.
 
 use std::collections::HashMap;
 
-use super::entry::{anchor, enabled_from_uac, normalize_dn, normalize_dn_into, strip_optional_uid};
-use super::groups::PendingGroup;
+use ldap3::Ldap;
+
+use super::entry::{anchor, enabled_from_uac, normalize_dn};
 use super::{ReadReport, SourceError, is_excluded, user_attributes};
 use crate::directory::DirectoryTarget;
 use crate::ldap::entry::Entry;
 use crate::ldap::search::{EntrySink, paged_search_to};
-use crate::ldap::session::Session;
 use crate::profile::AttributeMap;
 use crate::sync::model::SourceUser;
 
@@ -45,39 +45,17 @@ impl Users {
         self.list.push(user);
     }
 
-    /// Adds one member value of `attribute` to `group`. `scratch` is a
-    /// buffer the caller keeps across calls (the normalised DN is built in
-    /// it, and only copied when the member is not a user).
-    pub(super) fn add_member(
-        &self,
-        group: &mut PendingGroup,
-        attribute: &str,
-        value: &str,
-        scratch: &mut String,
-        report: &mut ReadReport,
-    ) {
-        if attribute.eq_ignore_ascii_case("memberUid") {
-            scratch.clear();
-            scratch.push_str(value.trim());
-            scratch.make_ascii_lowercase();
-            if !scratch.is_ascii() {
-                *scratch = value.trim().to_lowercase();
-            }
-            match self.by_login.get(scratch.as_str()) {
-                Some(&i) => {
-                    group.group.member_users.insert(self.list[i].anchor.clone());
-                }
-                None => report.ignored_members += 1,
-            }
-            return;
-        }
-        normalize_dn_into(strip_optional_uid(value), scratch);
-        match self.by_dn.get(scratch.as_str()) {
-            Some(&i) => {
-                group.group.member_users.insert(self.list[i].anchor.clone());
-            }
-            None => group.unresolved.push(scratch.clone()),
-        }
+    /// The anchor of the user with this normalised DN.
+    pub(super) fn anchor_by_dn(&self, normalized_dn: &str) -> Option<&str> {
+        let &i = self.by_dn.get(normalized_dn)?;
+        Some(&self.list[i].anchor)
+    }
+
+    /// The anchor of the user with this lower-cased login (LDAP `uid`, for
+    /// `memberUid` values).
+    pub(super) fn anchor_by_login(&self, lowered_login: &str) -> Option<&str> {
+        let &i = self.by_login.get(lowered_login)?;
+        Some(&self.list[i].anchor)
     }
 }
 
@@ -157,7 +135,7 @@ impl EntrySink for UserSink {
 /// Reads the users matching `filter` under `base_dn`.
 pub(super) async fn read_users(
     target: &DirectoryTarget,
-    session: &mut Session,
+    ldap: &mut Ldap,
     base_dn: &str,
     ad: bool,
     filter: &str,
@@ -173,8 +151,8 @@ pub(super) async fn read_users(
         report: ReadReport::default(),
         failed: None,
     };
-    session.ldap.with_timeout(target.timeout);
-    let sink = paged_search_to(&mut session.ldap, base_dn, filter, &attrs, sink)
+    ldap.with_timeout(target.timeout);
+    let sink = paged_search_to(ldap, base_dn, filter, &attrs, sink)
         .await
         .map_err(|source| SourceError::Search {
             what: "users",
@@ -194,10 +172,7 @@ pub(super) async fn read_users(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeSet;
-
     use super::*;
-    use crate::sync::model::SourceGroup;
 
     fn user(anchor: &str, dn: &str, login: &str) -> SourceUser {
         SourceUser {
@@ -216,36 +191,21 @@ mod tests {
     }
 
     #[test]
-    fn members_map_to_user_anchors_by_normalised_dn() {
+    fn users_are_found_by_normalised_dn_and_lowered_login() {
         let mut u = Users::default();
         u.push(user("u-ann", "CN=Ann,OU=Staff,DC=x,DC=y", "ann"), false);
         u.push(user("u-bo", "uid=Bo,ou=people,dc=x,dc=y", "Bo"), false);
-        let mut g = PendingGroup {
-            group: SourceGroup {
-                anchor: "g".into(),
-                dn: "CN=G,DC=x,DC=y".into(),
-                name: "G".into(),
-                member_users: BTreeSet::new(),
-                member_groups: BTreeSet::new(),
-            },
-            unresolved: Vec::new(),
-        };
-        let mut report = ReadReport::default();
-        let mut scratch = String::new();
-        let mut add = |attribute: &str, value: &str| {
-            u.add_member(&mut g, attribute, value, &mut scratch, &mut report)
-        };
-        add("member", "cn=ann, ou=STAFF,dc=x,dc=y");
-        add("uniqueMember", "UID=bo,ou=people,dc=x,dc=y#'01'B");
-        add("memberUid", "BO");
-        add("memberUid", "nobody");
-        add("member", "CN=Other Group,DC=x,DC=y");
         assert_eq!(
-            g.group.member_users.iter().collect::<Vec<_>>(),
-            ["u-ann", "u-bo"]
+            u.anchor_by_dn(&normalize_dn("cn=ann, ou=STAFF,dc=x,dc=y")),
+            Some("u-ann")
         );
-        assert_eq!(g.unresolved, [normalize_dn("cn=other group,dc=x,dc=y")]);
-        assert_eq!(report.ignored_members, 1);
+        assert_eq!(u.anchor_by_dn("uid=bo,ou=people,dc=x,dc=y"), Some("u-bo"));
+        assert_eq!(u.anchor_by_login("bo"), Some("u-bo"));
+        assert_eq!(u.anchor_by_login("Bo"), None, "the caller lower-cases");
+        assert_eq!(u.anchor_by_dn("cn=other group,dc=x,dc=y"), None);
+        let ad = Users::from_list(vec![user("u-cy", "CN=Cy,DC=x,DC=y", "cy")], true);
+        assert_eq!(ad.anchor_by_dn("cn=cy,dc=x,dc=y"), Some("u-cy"));
+        assert_eq!(ad.anchor_by_login("cy"), None, "AD has no memberUid");
     }
 
     #[test]
