@@ -579,7 +579,10 @@ impl Directory {
                         .filter(|&id| matches(&req.filter, &self.entry_to_match(id)))
                         .collect(),
                 );
-                self.matching.lock().expect("lock").insert(key.clone(), m.clone());
+                self.matching
+                    .lock()
+                    .expect("lock")
+                    .insert(key.clone(), m.clone());
                 m
             }
         };
