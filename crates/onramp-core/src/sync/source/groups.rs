@@ -214,23 +214,7 @@ impl GroupsRead {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sync::model::SourceUser;
-
-    fn user(anchor: &str, dn: &str, login: &str) -> SourceUser {
-        SourceUser {
-            anchor: anchor.into(),
-            dn: dn.into(),
-            login: Some(login.into()),
-            given_name: None,
-            family_name: None,
-            display_name: None,
-            mail: None,
-            user_principal_name: None,
-            phone: None,
-            department: None,
-            enabled: true,
-        }
-    }
+    use crate::sync::source::users::tests::user;
 
     fn pending(anchor: &str, dn: &str, values: &[(&str, &str)]) -> PendingGroup {
         let mut members = Members::default();

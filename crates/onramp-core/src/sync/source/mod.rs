@@ -54,7 +54,7 @@ pub use delta::{ReadKind, SyncReadError, read_for_sync};
 
 use std::collections::HashMap;
 
-use ldap3::LdapError;
+use ldap3::{Ldap, LdapError};
 
 use super::model::Snapshot;
 use crate::directory::{BoundError, DirectoryError, DirectoryTarget, open_bound};
@@ -353,42 +353,29 @@ pub async fn read_snapshot_with_report(
         ..ReadReport::default()
     };
     let (users_filter, groups_filter) = (target.users_filter(ad), target.groups_filter(ad));
-    let (users, groups) = match groups_session {
-        Some(other) if !ad => {
-            let users = read_users(
-                target,
-                &mut session.ldap,
-                base_dn,
-                ad,
-                &users_filter,
-                &mut report,
-            );
-            let groups = search_groups(target, &mut other.ldap, base_dn, ad, &groups_filter);
-            tokio::join!(users, groups)
-        }
-        _ if ad => {
-            let mut shared = session.ldap.clone();
-            let users = read_users(
-                target,
-                &mut session.ldap,
-                base_dn,
-                ad,
-                &users_filter,
-                &mut report,
-            );
-            let groups = search_groups(target, &mut shared, base_dn, ad, &groups_filter);
-            tokio::join!(users, groups)
-        }
-        _ => {
-            let users = read_users(
-                target,
-                &mut session.ldap,
-                base_dn,
-                ad,
-                &users_filter,
-                &mut report,
-            )
-            .await?;
+    // The groups' handle: the shared connection on AD, the second session
+    // on LDAP, or none (one search after the other).
+    let mut shared = ad.then(|| session.ldap.clone());
+    let groups_ldap: Option<&mut Ldap> = match (shared.as_mut(), groups_session) {
+        (Some(shared), _) => Some(shared),
+        (None, Some(other)) => Some(&mut other.ldap),
+        (None, None) => None,
+    };
+    let users = read_users(
+        target,
+        &mut session.ldap,
+        base_dn,
+        ad,
+        &users_filter,
+        &mut report,
+    );
+    let (users, groups) = match groups_ldap {
+        Some(ldap) => tokio::join!(
+            users,
+            search_groups(target, ldap, base_dn, ad, &groups_filter)
+        ),
+        None => {
+            let users = users.await?;
             let groups =
                 search_groups(target, &mut session.ldap, base_dn, ad, &groups_filter).await;
             (Ok(users), groups)

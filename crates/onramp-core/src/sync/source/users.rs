@@ -171,10 +171,11 @@ pub(super) async fn read_users(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    fn user(anchor: &str, dn: &str, login: &str) -> SourceUser {
+    /// A user with only an anchor, a DN and a login.
+    pub(in crate::sync::source) fn user(anchor: &str, dn: &str, login: &str) -> SourceUser {
         SourceUser {
             anchor: anchor.into(),
             dn: dn.into(),
