@@ -148,4 +148,43 @@ mod tests {
             "ui/src/types.ts ErrorCode differs from onramp_core::ErrorCode"
         );
     }
+
+    /// The `ErrorReport` interface in `ui/src/types.ts` has exactly the
+    /// fields a report serialises to, optional (`?:`) where the report
+    /// leaves the field out when empty.
+    #[test]
+    fn typescript_error_report_matches() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/types.ts");
+        let text = std::fs::read_to_string(path).unwrap();
+        let start = text
+            .find("export interface ErrorReport {")
+            .expect("ui/src/types.ts declares `export interface ErrorReport {`");
+        let body = &text[start..];
+        let body = &body[body.find('{').unwrap() + 1..body.find('}').expect("the interface ends")];
+        let mut ts: Vec<(String, bool)> = body
+            .lines()
+            .filter_map(|line| line.trim().split_once(':'))
+            .map(|(name, _)| (name.trim_end_matches('?').to_owned(), name.ends_with('?')))
+            .collect();
+        ts.sort();
+        let keys = |report: &ErrorReport| -> Vec<String> {
+            let json = serde_json::to_value(report).unwrap();
+            let mut keys: Vec<String> = json.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        let full = keys(
+            &ErrorReport::new(ErrorCode::Internal, "m").with_remediation(vec!["step".to_owned()]),
+        );
+        let bare = keys(&ErrorReport::new(ErrorCode::Internal, "m"));
+        let mut rust: Vec<(String, bool)> = full
+            .iter()
+            .map(|k| (k.clone(), !bare.contains(k)))
+            .collect();
+        rust.sort();
+        assert_eq!(
+            ts, rust,
+            "ui/src/types.ts ErrorReport differs from onramp_core::ErrorReport (name, optional)"
+        );
+    }
 }
