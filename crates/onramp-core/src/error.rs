@@ -128,19 +128,11 @@ mod tests {
     /// two in step: the `ErrorCode` union there must list exactly ours.
     #[test]
     fn typescript_error_codes_match() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/types.ts");
-        let text = std::fs::read_to_string(path).unwrap();
-        let start = text
-            .find("export type ErrorCode =")
-            .expect("ui/src/types.ts declares `export type ErrorCode =`");
-        let body = &text[start..];
-        let body = &body[..body.find(';').expect("the union ends with ';'")];
-        let mut ts: Vec<&str> = body
-            .split('|')
-            .skip(1)
-            .map(|v| v.trim().trim_matches('\''))
+        let mut ts = crate::ui_types::union("ErrorCode");
+        let mut rust: Vec<String> = ErrorCode::ALL
+            .iter()
+            .map(|c| c.as_str().to_owned())
             .collect();
-        let mut rust: Vec<&str> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
         ts.sort_unstable();
         rust.sort_unstable();
         assert_eq!(
@@ -154,18 +146,7 @@ mod tests {
     /// leaves the field out when empty.
     #[test]
     fn typescript_error_report_matches() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/types.ts");
-        let text = std::fs::read_to_string(path).unwrap();
-        let start = text
-            .find("export interface ErrorReport {")
-            .expect("ui/src/types.ts declares `export interface ErrorReport {`");
-        let body = &text[start..];
-        let body = &body[body.find('{').unwrap() + 1..body.find('}').expect("the interface ends")];
-        let mut ts: Vec<(String, bool)> = body
-            .lines()
-            .filter_map(|line| line.trim().split_once(':'))
-            .map(|(name, _)| (name.trim_end_matches('?').to_owned(), name.ends_with('?')))
-            .collect();
+        let mut ts = crate::ui_types::interface_fields("ErrorReport");
         ts.sort();
         let keys = |report: &ErrorReport| -> Vec<String> {
             let json = serde_json::to_value(report).unwrap();

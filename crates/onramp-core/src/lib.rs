@@ -24,6 +24,8 @@ pub mod secret;
 pub mod sync;
 pub mod target;
 pub mod tls;
+#[cfg(test)]
+mod ui_types;
 pub mod wizard;
 
 pub use error::{ErrorCode, ErrorReport};

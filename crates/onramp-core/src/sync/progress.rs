@@ -187,13 +187,7 @@ mod tests {
     /// The union in `ui/src/types.ts` names the same events and phases.
     #[test]
     fn typescript_sync_event_matches() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/types.ts");
-        let text = std::fs::read_to_string(path).unwrap();
-        let start = text
-            .find("export type SyncEvent =")
-            .expect("ui/src/types.ts declares `export type SyncEvent =`");
-        let body = &text[start..];
-        let body = &body[..body.find(";\n").expect("the union ends with ';'")];
+        let body = crate::ui_types::type_body("SyncEvent", true);
         for needle in [
             "event: 'started'; profile: string",
             "event: 'progress'; phase: 'reading' | 'planning' | 'applying' | 'recording'; done: number; total: number",

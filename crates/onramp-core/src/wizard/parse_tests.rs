@@ -299,21 +299,6 @@ fn json_is_camel_case_without_secret_names() {
     assert_eq!(interval["max"], 1440);
 }
 
-/// The members of `export type NAME = 'a' | 'b' …;` in `ui/src/types.ts`.
-fn typescript_union(name: &str) -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/types.ts");
-    let text = std::fs::read_to_string(path).unwrap();
-    let start = text
-        .find(&format!("export type {name} ="))
-        .unwrap_or_else(|| panic!("ui/src/types.ts declares {name}"));
-    let body = &text[start..];
-    let body = &body[body.find('=').unwrap() + 1..body.find(';').unwrap()];
-    body.split('|')
-        .map(|s| s.trim().trim_matches('\'').to_owned())
-        .filter(|s| !s.is_empty())
-        .collect()
-}
-
 /// The UI renders what these enums can hold; the unions there must match.
 #[test]
 fn typescript_unions_match() {
@@ -321,12 +306,12 @@ fn typescript_unions_match() {
         .iter()
         .map(|k| k.as_str().to_owned())
         .collect();
-    assert_eq!(typescript_union("StepKind"), kinds);
+    assert_eq!(crate::ui_types::union("StepKind"), kinds);
     let types: Vec<String> = FieldType::ALL
         .iter()
         .map(|t| t.as_str().to_owned())
         .collect();
-    assert_eq!(typescript_union("FieldType"), types);
+    assert_eq!(crate::ui_types::union("FieldType"), types);
     for t in FieldType::ALL {
         assert_eq!(serde_json::to_value(t).unwrap(), t.as_str());
     }
