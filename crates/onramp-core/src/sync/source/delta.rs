@@ -302,11 +302,7 @@ async fn read_with_session(
         },
     )
     .await
-    .map_err(|source| SourceError::Search {
-        what: "changed objects",
-        base: nc.clone(),
-        source: Box::new(source),
-    })?;
+    .map_err(|e| SourceError::search("changed objects", &nc, e))?;
     if let Some(p) = anchor_failed {
         tracing::debug!("a changed object without anchor was ignored: {p}");
     }
@@ -326,17 +322,9 @@ async fn read_with_session(
             )
             .await
             .and_then(|r| r.success())
-            .map_err(|source| SourceError::Search {
-                what: "deleted objects",
-                base: nc.clone(),
-                source: Box::new(source),
-            })?;
+            .map_err(|e| SourceError::search("deleted objects", &nc, e))?;
         for e in entries {
-            let e = decode_entry(e).map_err(|source| SourceError::Search {
-                what: "deleted objects",
-                base: nc.clone(),
-                source: Box::new(source),
-            })?;
+            let e = decode_entry(e).map_err(|e| SourceError::search("deleted objects", &nc, e))?;
             if let Ok(a) = anchor(&e, true) {
                 removed.insert(a);
             }

@@ -129,11 +129,7 @@ pub(super) async fn search_groups(
         ..
     } = paged_search_to(ldap, base_dn, filter, &attrs, sink)
         .await
-        .map_err(|source| SourceError::Search {
-            what: "groups",
-            base: base_dn.to_owned(),
-            source: Box::new(source),
-        })?;
+        .map_err(|e| SourceError::search("groups", base_dn, e))?;
 
     report.ranged_groups = ranged.len();
     for (index, first, attributes) in ranged {

@@ -118,6 +118,17 @@ pub enum SourceError {
     NoBaseDn,
 }
 
+impl SourceError {
+    /// A failed search of `what` under `base`.
+    pub(super) fn search(what: &'static str, base: &str, source: LdapError) -> Self {
+        SourceError::Search {
+            what,
+            base: base.to_owned(),
+            source: Box::new(source),
+        }
+    }
+}
+
 impl ToReport for SourceError {
     fn to_report(&self) -> ErrorReport {
         match self {

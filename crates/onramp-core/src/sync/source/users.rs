@@ -154,11 +154,7 @@ pub(super) async fn read_users(
     ldap.with_timeout(target.timeout);
     let sink = paged_search_to(ldap, base_dn, filter, &attrs, sink)
         .await
-        .map_err(|source| SourceError::Search {
-            what: "users",
-            base: base_dn.to_owned(),
-            source: Box::new(source),
-        })?;
+        .map_err(|e| SourceError::search("users", base_dn, e))?;
     report.absorb(sink.report);
     if let Some(e) = sink.failed {
         return Err(e);
