@@ -2,22 +2,21 @@
 //! IPC types: the unit tests that keep the two in step find declarations
 //! there with these helpers instead of each slicing the file its own way.
 
-/// The text of `ui/src/types.ts`.
-fn source() -> String {
+/// The text of `ui/src/types.ts` after `head`, the start of a declaration.
+fn after(head: &str) -> String {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/types.ts");
-    std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {path}: {e}"));
+    let start = text
+        .find(head)
+        .unwrap_or_else(|| panic!("ui/src/types.ts declares `{head}`"));
+    text[start + head.len()..].to_owned()
 }
 
 /// What follows `export type NAME =` up to the `;` that ends it (a line end
 /// after it when `multiline`, for unions whose members hold `;` themselves).
 pub(crate) fn type_body(name: &str, multiline: bool) -> String {
-    let text = source();
     let head = format!("export type {name} =");
-    let start = text
-        .find(&head)
-        .unwrap_or_else(|| panic!("ui/src/types.ts declares `{head}`"))
-        + head.len();
-    let body = &text[start..];
+    let body = after(&head);
     let end = if multiline {
         body.find(";\n")
     } else {
@@ -38,13 +37,7 @@ pub(crate) fn union(name: &str) -> Vec<String> {
 /// The fields of `export interface NAME { … }`, each with whether it is
 /// optional (`name?:`), in the order declared.
 pub(crate) fn interface_fields(name: &str) -> Vec<(String, bool)> {
-    let text = source();
-    let head = format!("export interface {name} {{");
-    let start = text
-        .find(&head)
-        .unwrap_or_else(|| panic!("ui/src/types.ts declares `{head}`"))
-        + head.len();
-    let body = &text[start..];
+    let body = after(&format!("export interface {name} {{"));
     body[..body.find('}').expect("the interface ends with '}'")]
         .lines()
         .filter_map(|line| line.trim().split_once(':'))
