@@ -15,6 +15,7 @@ pub mod expiry;
 pub mod ldap;
 pub mod logging;
 pub mod notify;
+pub mod parallel;
 pub mod paths;
 pub mod profile;
 pub mod runner;

@@ -12,6 +12,7 @@ use super::model::{
     DesiredGroup, DesiredState, DesiredUser, GroupIndex, SkippedUser, Snapshot, SourceGroup,
 };
 use crate::ldap::syntax::dn_is_within;
+use crate::parallel;
 use crate::profile::{EmailAttribute, SyncRules};
 
 /// A plausible email address: one `@`, a local part, a dotted domain, no spaces.
@@ -116,17 +117,15 @@ pub fn desired_state(snapshot: Snapshot, rules: &SyncRules, team: &str) -> Desir
             }
         }
     }
-    // Collected, then sorted into the map in one go: a BTreeMap built from
-    // a sorted run is a fraction of 100,000 single inserts at random keys.
-    let mut desired_users = Vec::with_capacity(users.len());
-    for user in users {
+    let attribute = match rules.email_attribute {
+        EmailAttribute::Mail => "mail",
+        EmailAttribute::UserPrincipalName => "userPrincipalName",
+    };
+    // Each user on its own, so the users are shared out among the cores.
+    let mapped = parallel::map_chunks(users, 4096, |user| {
         let email = match rules.email_attribute {
             EmailAttribute::Mail => non_empty(user.mail),
             EmailAttribute::UserPrincipalName => non_empty(user.user_principal_name),
-        };
-        let attribute = match rules.email_attribute {
-            EmailAttribute::Mail => "mail",
-            EmailAttribute::UserPrincipalName => "userPrincipalName",
         };
         let display = non_empty(user.display_name);
         let given = non_empty(user.given_name);
@@ -143,21 +142,21 @@ pub fn desired_state(snapshot: Snapshot, rules: &SyncRules, team: &str) -> Desir
             _ => None,
         };
         if let Some(reason) = reason {
-            state.skipped.push(SkippedUser {
+            return Err(SkippedUser {
                 anchor: user.anchor,
                 dn: user.dn,
                 reason,
             });
-            continue;
         }
         let email = email.unwrap_or_default();
         let mut tags: Vec<String> = tags_by_user
-            .remove(user.anchor.as_str())
+            .get(user.anchor.as_str())
+            .cloned()
             .unwrap_or_default();
         tags.sort();
         tags.dedup();
         let admin = admins.contains(&user.anchor);
-        desired_users.push((
+        Ok((
             user.anchor.clone(),
             Arc::new(DesiredUser {
                 anchor: user.anchor,
@@ -172,7 +171,16 @@ pub fn desired_state(snapshot: Snapshot, rules: &SyncRules, team: &str) -> Desir
                 admin,
                 tags,
             }),
-        ));
+        ))
+    });
+    // Collected, then sorted into the map in one go: a BTreeMap built from
+    // a sorted run is a fraction of 100,000 single inserts at random keys.
+    let mut desired_users = Vec::with_capacity(mapped.len());
+    for m in mapped {
+        match m {
+            Ok(user) => desired_users.push(user),
+            Err(skipped) => state.skipped.push(skipped),
+        }
     }
     // Equal anchors keep the last, as inserting one by one did.
     state.users = desired_users.into_iter().collect();

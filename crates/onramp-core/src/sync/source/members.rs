@@ -69,6 +69,11 @@ impl Members {
     pub(super) fn uids(&self) -> impl Iterator<Item = &str> {
         self.uids.iter()
     }
+
+    /// How many values there are, DNs and uids.
+    pub(super) fn len(&self) -> usize {
+        self.dns.ends.len() + self.uids.ends.len()
+    }
 }
 
 #[cfg(test)]

@@ -2,8 +2,6 @@
 //! arrive, on the search's sink thread, indexed by DN (and uid on LDAP) for
 //! resolving the group search's member values.
 
-use std::collections::HashMap;
-
 use ldap3::Ldap;
 
 use super::entry::{anchor, enabled_from_uac, normalize_dn};
@@ -18,8 +16,8 @@ use crate::sync::model::SourceUser;
 #[derive(Default)]
 pub(super) struct Users {
     pub(super) list: Vec<SourceUser>,
-    by_dn: HashMap<String, usize>,
-    by_login: HashMap<String, usize>,
+    by_dn: foldhash::HashMap<String, usize>,
+    by_login: foldhash::HashMap<String, usize>,
 }
 
 impl Users {
