@@ -103,7 +103,7 @@ const GROUP_ATTRS: &[&str] = &[
 const PAGE_SIZE: u32 = 1000;
 
 const USAGE: &str = "\
-usage: sync-bench --users N [--groups M] [--members-per-group K] [--synced-groups S] [--runs R]
+usage: sync-bench --users N [--groups M] [--members-per-group K] [--synced-groups S] [--runs R] [--ratio-only]
 
   --users N              users to load (inetOrgPerson)
   --groups M             groupOfNames to load (default N/10)
@@ -111,7 +111,10 @@ usage: sync-bench --users N [--groups M] [--members-per-group K] [--synced-group
   --synced-groups S      groups the profile's sync.groups lists, so they
                          become platform groups and tags (default 100, at
                          most M); every group is read either way
-  --runs R               measured runs per figure (default 3; median shown)";
+  --runs R               measured runs per figure (default 3; median shown)
+  --ratio-only           only the ratio, from fresh-process full reads
+                         interleaved with ldapsearch dumps: a quick check
+                         of a change to the read path";
 
 #[derive(Debug, Clone)]
 struct Args {
@@ -120,6 +123,7 @@ struct Args {
     members: usize,
     synced: usize,
     runs: usize,
+    ratio_only: bool,
 }
 
 fn parse_args() -> Result<Args, String> {
@@ -128,10 +132,15 @@ fn parse_args() -> Result<Args, String> {
     let mut members = 30;
     let mut synced = 100;
     let mut runs = 3;
+    let mut ratio_only = false;
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "-h" || flag == "--help" {
             return Err(String::new());
+        }
+        if flag == "--ratio-only" {
+            ratio_only = true;
+            continue;
         }
         let value = it
             .next()
@@ -163,6 +172,7 @@ fn parse_args() -> Result<Args, String> {
         members: members.min(users),
         synced: synced.min(groups),
         runs,
+        ratio_only,
     })
 }
 
@@ -973,6 +983,43 @@ fn run_child(server: &Server, mode: &str, synced: usize, store: &Path) -> Result
     })
 }
 
+/// `--ratio-only`: fresh-process full read+plan runs, each followed by an
+/// `ldapsearch` dump, and the ratio of their medians.
+fn ratio_only(a: &Args, server: &Server, store_dir: &Path) -> Result<(), String> {
+    println!("## ratio only: fresh-process full read+plan, interleaved with ldapsearch");
+    let (mut engine, mut dumps) = (Vec::new(), Vec::new());
+    for i in 1..=a.runs {
+        let run = run_child(
+            server,
+            "full",
+            a.synced,
+            &store_dir.join(format!("ratio-{i}.sqlite")),
+        )?;
+        if run.counts[0] != a.users {
+            return Err(format!("the fresh-process first plan: {}", run.plan));
+        }
+        let (dump, _, _) = ldapsearch_dump(server)?;
+        println!(
+            "  run {i}: engine {:.3} s (CPU {:.2} s incl. start-up, slapd {:.2} s; peak RSS {:.0} MiB), ldapsearch {:.3} s",
+            secs(run.elapsed),
+            run.cpu.children,
+            run.cpu.slapd,
+            mib(run.hwm),
+            secs(dump)
+        );
+        engine.push(run.elapsed);
+        dumps.push(dump);
+    }
+    let (e, d) = (median(engine), median(dumps));
+    println!(
+        "  median engine {:.3} s / median ldapsearch {:.3} s = {:.2}",
+        secs(e),
+        secs(d),
+        secs(e) / secs(d)
+    );
+    Ok(())
+}
+
 // ---------------------------------------------------------------- report
 
 fn secs(d: Duration) -> f64 {
@@ -1092,6 +1139,9 @@ fn bench(a: &Args) -> Result<(), String> {
         secs(w)
     );
     println!();
+    if a.ratio_only {
+        return ratio_only(a, &server, &store_dir.path());
+    }
 
     // ---- (a) + (b): full read+plan against an empty store, interleaved.
     let mut full = Vec::new();
@@ -1159,8 +1209,10 @@ fn bench(a: &Args) -> Result<(), String> {
         let run = run_child(&server, "full", a.synced, &path)?;
         let [creates, _, _] = run.counts;
         println!(
-            "  same in a fresh process, run {i}: {:.3} s; process peak RSS {:.0} MiB",
+            "  same in a fresh process, run {i}: {:.3} s; CPU process {:.2} s (incl. start-up), slapd {:.2} s; process peak RSS {:.0} MiB",
             secs(run.elapsed),
+            run.cpu.children,
+            run.cpu.slapd,
             mib(run.hwm)
         );
         if creates != a.users {
