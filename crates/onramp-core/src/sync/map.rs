@@ -317,6 +317,50 @@ mod tests {
         assert_eq!(s.groups.len(), 4);
     }
 
+    /// Enough users that the mapping is split among the cores (chunks of at
+    /// least 4,096): the result is the one a single pass gives.
+    #[test]
+    fn a_large_directory_maps_as_one_pass_would() {
+        let n = 10_000;
+        let users: Vec<SourceUser> = (0..n)
+            .map(|i| {
+                let anchor = format!("u{i:05}");
+                // Every 7th user has no email, in input order.
+                let mail = (i % 7 != 0).then(|| format!("{anchor}@x.com"));
+                user(&anchor, mail.as_deref(), Some(("A", "B")), true)
+            })
+            .collect();
+        let members: Vec<String> = (0..n).step_by(1000).map(|i| format!("u{i:05}")).collect();
+        let members: Vec<&str> = members.iter().map(String::as_str).collect();
+        let snapshot = Snapshot {
+            users,
+            groups: vec![group("g1", "VPN Users", &members, &[])],
+            complete: true,
+        };
+        let s = desired_state(snapshot, &rules(), "AD Users");
+        let skipped: Vec<String> = (0..n)
+            .filter(|i| i % 7 == 0)
+            .map(|i| format!("u{i:05}"))
+            .collect();
+        assert_eq!(
+            s.skipped
+                .iter()
+                .map(|k| k.anchor.clone())
+                .collect::<Vec<_>>(),
+            skipped
+        );
+        assert_eq!(s.users.len(), n - skipped.len());
+        assert_eq!(s.groups["team:AD Users"].members.len(), s.users.len());
+        // u09000 is in the last chunk; u07000 was skipped (no email).
+        assert_eq!(s.users["u09000"].tags, ["VPN Users"]);
+        assert!(s.users["u09001"].tags.is_empty());
+        assert_eq!(
+            s.groups["g1"].members.len(),
+            10 - 2,
+            "u00000 and u07000 skipped"
+        );
+    }
+
     #[test]
     fn upn_as_email() {
         let mut r = rules();

@@ -241,6 +241,56 @@ mod tests {
         }
     }
 
+    /// Enough groups that resolving is split among the cores (chunks of at
+    /// least 256): every group gets its own members, in the read's order,
+    /// and the ignored values of every chunk are counted.
+    #[test]
+    fn many_groups_resolve_as_one_pass_would() {
+        let users = Users::from_list(
+            (0..100)
+                .map(|i| {
+                    user(
+                        &format!("u{i}"),
+                        &format!("uid=u{i},ou=people,dc=x"),
+                        &format!("u{i}"),
+                    )
+                })
+                .collect(),
+            false,
+        );
+        let pending: Vec<PendingGroup> = (0..1000)
+            .map(|g| {
+                pending(
+                    &format!("g{g}"),
+                    &format!("cn=g{g},ou=groups,dc=x"),
+                    &[
+                        ("member", &format!("uid=u{},ou=people,dc=x", g % 100)),
+                        ("memberUid", &format!("U{}", (g + 1) % 100)),
+                        ("member", "cn=printer,dc=x"),
+                    ],
+                )
+            })
+            .collect();
+        let read = GroupsRead {
+            pending,
+            by_dn: foldhash::HashMap::default(),
+            report: ReadReport::default(),
+        };
+        let mut report = ReadReport::default();
+        let groups = read.resolve(&users, &HashMap::new(), &mut report);
+        assert_eq!(groups.len(), 1000);
+        for (g, group) in groups.iter().enumerate() {
+            assert_eq!(group.anchor, format!("g{g}"));
+            let mut expected = vec![format!("u{}", g % 100), format!("u{}", (g + 1) % 100)];
+            expected.sort();
+            assert_eq!(
+                group.member_users.iter().cloned().collect::<Vec<_>>(),
+                expected
+            );
+        }
+        assert_eq!(report.ignored_members, 1000, "one printer per group");
+    }
+
     #[test]
     fn members_resolve_to_users_then_groups_then_known_groups() {
         let users = Users::from_list(
