@@ -16,6 +16,16 @@ pub enum EmailAttribute {
     UserPrincipalName,
 }
 
+impl EmailAttribute {
+    /// The directory attribute's name, as in the profile and in searches.
+    pub fn ldap_name(self) -> &'static str {
+        match self {
+            EmailAttribute::Mail => "mail",
+            EmailAttribute::UserPrincipalName => "userPrincipalName",
+        }
+    }
+}
+
 /// What happens on the platform when a user leaves the sync scope.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
@@ -327,6 +337,16 @@ impl Schedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn email_attribute_names_are_the_profile_spellings() {
+        for a in [EmailAttribute::Mail, EmailAttribute::UserPrincipalName] {
+            assert_eq!(
+                serde_json::to_string(&a).unwrap(),
+                format!("\"{}\"", a.ldap_name())
+            );
+        }
+    }
 
     #[test]
     fn conflict_policy_needs_matching_attributes() {

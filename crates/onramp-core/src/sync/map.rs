@@ -117,10 +117,7 @@ pub fn desired_state(snapshot: Snapshot, rules: &SyncRules, team: &str) -> Desir
             }
         }
     }
-    let attribute = match rules.email_attribute {
-        EmailAttribute::Mail => "mail",
-        EmailAttribute::UserPrincipalName => "userPrincipalName",
-    };
+    let attribute = rules.email_attribute.ldap_name();
     // Each user on its own, so the users are shared out among the cores.
     let mapped = parallel::map_chunks(users, 4096, |user| {
         let email = match rules.email_attribute {

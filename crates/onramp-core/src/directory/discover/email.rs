@@ -55,10 +55,7 @@ pub async fn discover_email(
         "givenName",
         "sn",
     ];
-    let attribute_name = match attribute {
-        EmailAttribute::Mail => "mail",
-        EmailAttribute::UserPrincipalName => "userPrincipalName",
-    };
+    let attribute_name = attribute.ldap_name();
     let mut report = EmailReport {
         attribute: attribute_name,
         users: 0,
