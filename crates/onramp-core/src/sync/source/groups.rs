@@ -202,9 +202,8 @@ impl GroupsRead {
                     None => ignored += 1,
                 }
             }
-            // Collected then built in one go: a set from a sorted run is
-            // cheaper than one insert per member.
-            member_users.sort_unstable();
+            // Collected then built in one go (`collect` sorts once and builds
+            // the set from the sorted run), not one insert per member.
             group.member_users = member_users.into_iter().map(str::to_owned).collect();
             (group, ignored)
         });

@@ -24,13 +24,9 @@ impl Users {
     /// Indexes a list of users (a delta read's merged view).
     pub(super) fn from_list(list: Vec<SourceUser>, ad: bool) -> Self {
         let mut users = Users::default();
-        for (i, u) in list.iter().enumerate() {
-            users.by_dn.insert(normalize_dn(&u.dn), i);
-            if !ad && let Some(login) = &u.login {
-                users.by_login.insert(login.to_lowercase(), i);
-            }
+        for user in list {
+            users.push(user, ad);
         }
-        users.list = list;
         users
     }
 
