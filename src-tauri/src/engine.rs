@@ -3,9 +3,10 @@
 //! The engine's futures hold the SQLite state store and LDAP sessions across
 //! awaits, so they are not `Send` and cannot be spawned on Tauri's
 //! multi-threaded runtime as they are. Each one runs instead on a thread of
-//! the blocking pool, driven there by the runtime's own reactor; the command
-//! awaits the result, so the UI thread and the async workers never block on
-//! the disk or the network.
+//! the blocking pool, driven there by an engine runtime of its own
+//! (current-thread, [`onramp_core::runtime`], so an LDAP read's connection
+//! tasks run beside their searches); the command awaits the result, so the
+//! UI thread and the async workers never block on the disk or the network.
 
 use std::future::Future;
 
@@ -18,14 +19,21 @@ where
     F: FnOnce() -> Fut + Send + 'static,
     Fut: Future<Output = Result<T, ErrorReport>>,
 {
-    tauri::async_runtime::spawn_blocking(move || tauri::async_runtime::block_on(work()))
-        .await
-        .map_err(|e| {
+    tauri::async_runtime::spawn_blocking(move || {
+        onramp_core::runtime::block_on(work()).map_err(|e| {
             ErrorReport::new(
                 ErrorCode::Internal,
-                format!("the engine task ended unexpectedly: {e}"),
+                format!("cannot start the engine's async runtime: {e}"),
             )
         })?
+    })
+    .await
+    .map_err(|e| {
+        ErrorReport::new(
+            ErrorCode::Internal,
+            format!("the engine task ended unexpectedly: {e}"),
+        )
+    })?
 }
 
 /// Runs blocking, non-async engine work (file and SQLite access) on the blocking pool.

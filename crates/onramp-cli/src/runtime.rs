@@ -1,20 +1,17 @@
-//! The async runtime commands that talk to the network run on.
+//! The async runtime commands that talk to the network run on: the
+//! engine's current-thread runtime ([`onramp_core::runtime`]), on the main
+//! thread.
 
 use onramp_core::ErrorCode;
 
 use crate::failure::Failure;
 
-/// Runs a future to completion on a small multi-threaded runtime.
+/// Runs a future to completion on the engine's runtime.
 pub fn block_on<F: std::future::Future>(future: F) -> Result<F::Output, Failure> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .map_err(|e| {
-            Failure::new(
-                ErrorCode::Internal,
-                format!("cannot start the async runtime: {e}"),
-            )
-        })?;
-    Ok(runtime.block_on(future))
+    onramp_core::runtime::block_on(future).map_err(|e| {
+        Failure::new(
+            ErrorCode::Internal,
+            format!("cannot start the async runtime: {e}"),
+        )
+    })
 }

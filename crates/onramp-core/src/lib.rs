@@ -19,6 +19,7 @@ pub mod parallel;
 pub mod paths;
 pub mod profile;
 pub mod runner;
+pub mod runtime;
 pub mod schedule;
 pub mod scim;
 pub mod secret;

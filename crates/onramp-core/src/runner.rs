@@ -14,9 +14,9 @@
 //!
 //! [`SyncRunner::run`] works on the SQLite state store and the profile files
 //! directly, and its future holds the store across awaits (it is not
-//! `Send`): drive it with `block_on` on a thread of its own or of the
-//! blocking pool, as the CLI and the desktop shell do, never on an async
-//! worker thread.
+//! `Send`): drive it with [`crate::runtime::block_on`] on a thread of its
+//! own or of the blocking pool, as the CLI and the desktop shell do, never
+//! on an async worker thread.
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex, MutexGuard};

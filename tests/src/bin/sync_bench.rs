@@ -680,12 +680,8 @@ impl Engine {
             .team
             .clone()
             .unwrap_or_else(|| default_team(profile.kind));
-        // The runtime the `onramp` CLI uses (crates/onramp-cli/src/runtime.rs).
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .map_err(|e| e.to_string())?;
+        // The runtime the `onramp` CLI and the desktop shell use.
+        let runtime = onramp_core::runtime::engine_runtime().map_err(|e| e.to_string())?;
         Ok(Self {
             profile,
             target,

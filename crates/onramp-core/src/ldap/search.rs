@@ -7,11 +7,8 @@
 //! client ignores them, so every read of users, groups and members goes
 //! through these two functions.
 
-use std::future::Future;
-use std::task::{Context, Poll, Waker};
-
 use ldap3::controls::{Control, ControlType, PagedResults};
-use ldap3::{Ldap, LdapError, ResultEntry, Scope, SearchStream};
+use ldap3::{Ldap, LdapError, ResultEntry, Scope};
 
 use super::entry::Entry;
 
@@ -36,6 +33,11 @@ pub(crate) fn decode_entry(entry: ResultEntry) -> Result<Entry, LdapError> {
 /// boxed async calls for every entry, a measurable share of a 100,000-user
 /// read. The timeout and any controls the caller set on `ldap` apply to
 /// every page.
+///
+/// Every entry is a hand-over from ldap3's connection task to this loop.
+/// On the engine's current-thread runtime ([`crate::runtime`]) both are
+/// tasks of one thread and the hand-over is cheap; on a multi-threaded
+/// runtime it is a cross-thread wake-up per entry (correct, but slower).
 async fn each_paged_entry<F>(
     ldap: &mut Ldap,
     base: &str,
@@ -64,7 +66,7 @@ where
         let mut stream = ldap
             .streaming_search(base, Scope::Subtree, filter, attrs.clone())
             .await?;
-        while let Some(entry) = next_coalesced(&mut stream).await? {
+        while let Some(entry) = stream.next().await? {
             if entry.is_ref() || entry.is_intermediate() {
                 continue;
             }
@@ -135,44 +137,6 @@ pub trait EntrySink: Send + 'static {
 
 /// Entries handed over to the sink's thread at a time.
 const BATCH: usize = 256;
-/// How long the forwarding loop waits before looking again when nothing
-/// has arrived (see [`next_coalesced`]).
-const COALESCE: std::time::Duration = std::time::Duration::from_millis(1);
-
-/// `stream.next()`, without a wake-up per entry.
-///
-/// Awaited plainly, the next entry parks this thread whenever it is not
-/// there yet, and ldap3's connection task wakes it for every single
-/// message: this loop is faster than the connection, so at 100,000 entries
-/// that was ~60,000 context switches and a third of the read's CPU. Here
-/// the future is polled with a waker that does nothing, and while it is
-/// pending the loop sleeps [`COALESCE`] and polls the same future again (it
-/// is never dropped half-way, so nothing is lost): what arrived meanwhile is
-/// then taken in one go. The cost is that delay when the channel runs dry,
-/// about a millisecond per page against a server that takes several to
-/// send one.
-async fn next_coalesced(
-    stream: &mut SearchStream<'_, String, Vec<String>>,
-) -> Result<Option<ResultEntry>, LdapError> {
-    let mut next = std::pin::pin!(stream.next());
-    let mut cx = Context::from_waker(Waker::noop());
-    let mut yielded = false;
-    loop {
-        if let Poll::Ready(result) = next.as_mut().poll(&mut cx) {
-            return result;
-        }
-        if yielded {
-            tokio::time::sleep(COALESCE).await;
-            yielded = false;
-        } else {
-            // Pending may only mean this task used up its cooperative budget
-            // (tokio then wakes the task at once, which the no-op waker
-            // cannot): a yield renews it before the wait is taken for real.
-            tokio::task::yield_now().await;
-            yielded = true;
-        }
-    }
-}
 /// Batches waiting for the sink at most: enough to keep both sides busy,
 /// few enough that a slow sink does not queue a directory's worth of raw
 /// entries in memory.
