@@ -112,8 +112,8 @@ usage: sync-bench --users N [--groups M] [--members-per-group K] [--synced-group
                          become platform groups and tags (default 100, at
                          most M); every group is read either way
   --runs R               measured runs per figure (default 3; median shown)
-  --ratio-only           only the ratio, from fresh-process full reads
-                         interleaved with ldapsearch dumps: a quick check
+  --ratio-only           only the ratio, from fresh-process full reads,
+                         each between two ldapsearch dumps: a quick check
                          of a change to the read path";
 
 #[derive(Debug, Clone)]
@@ -979,11 +979,16 @@ fn run_child(server: &Server, mode: &str, synced: usize, store: &Path) -> Result
     })
 }
 
-/// `--ratio-only`: fresh-process full read+plan runs, each followed by an
-/// `ldapsearch` dump, and the ratio of their medians.
+/// `--ratio-only`: fresh-process full read+plan runs, each between two
+/// `ldapsearch` dumps (R engine runs, R + 1 dumps), and two estimates of
+/// the ratio: of the medians, and the median of each run's own ratio to the
+/// mean of the dumps right before and after it. The second is the steadier
+/// on a machine whose speed drifts within a run: a run and its neighbours
+/// see the same machine.
 fn ratio_only(a: &Args, server: &Server, store_dir: &Path) -> Result<(), String> {
-    println!("## ratio only: fresh-process full read+plan, interleaved with ldapsearch");
-    let (mut engine, mut dumps) = (Vec::new(), Vec::new());
+    println!("## ratio only: fresh-process full read+plan, each between two ldapsearch dumps");
+    let (first, _, _) = ldapsearch_dump(server)?;
+    let (mut engine, mut dumps, mut paired) = (Vec::new(), vec![first], Vec::new());
     for i in 1..=a.runs {
         let run = run_child(
             server,
@@ -994,17 +999,20 @@ fn ratio_only(a: &Args, server: &Server, store_dir: &Path) -> Result<(), String>
         if run.counts[0] != a.users {
             return Err(format!("the fresh-process first plan: {}", run.plan));
         }
-        let (dump, _, _) = ldapsearch_dump(server)?;
+        let before = secs(*dumps.last().expect("the first dump"));
+        let (after, _, _) = ldapsearch_dump(server)?;
+        let ratio = secs(run.elapsed) / ((before + secs(after)) / 2.0);
         println!(
-            "  run {i}: engine {:.3} s (CPU {:.2} s incl. start-up, slapd {:.2} s; peak RSS {:.0} MiB), ldapsearch {:.3} s",
+            "  run {i}: engine {:.3} s (CPU {:.2} s incl. start-up, slapd {:.2} s; peak RSS {:.0} MiB), ldapsearch before {before:.3} s, after {:.3} s: ratio {ratio:.2}",
             secs(run.elapsed),
             run.cpu.children,
             run.cpu.slapd,
             mib(run.hwm),
-            secs(dump)
+            secs(after)
         );
         engine.push(run.elapsed);
-        dumps.push(dump);
+        dumps.push(after);
+        paired.push(Duration::from_secs_f64(ratio));
     }
     let (e, d) = (median(engine), median(dumps));
     println!(
@@ -1012,6 +1020,10 @@ fn ratio_only(a: &Args, server: &Server, store_dir: &Path) -> Result<(), String>
         secs(e),
         secs(d),
         secs(e) / secs(d)
+    );
+    println!(
+        "  median of the runs' own ratios (each to the mean of its two neighbouring dumps) = {:.2}",
+        secs(median(paired))
     );
     Ok(())
 }
