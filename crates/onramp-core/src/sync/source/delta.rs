@@ -259,7 +259,7 @@ async fn read_with_session(
         })
         .collect();
     merged.extend(fresh.into_values().cloned());
-    let index = Users::from_list(merged, ad);
+    let index = Users::from_list(merged);
     let known_groups: HashMap<String, String> = mirror
         .groups
         .iter()

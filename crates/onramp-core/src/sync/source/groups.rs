@@ -10,8 +10,9 @@ use std::collections::{BTreeSet, HashMap};
 
 use ldap3::Ldap;
 
-use super::entry::{anchor, anchor_attribute, normalize_dn, rdn_value};
+use super::entry::{anchor, anchor_attribute, normalize_dn_into, rdn_value};
 use super::members::Members;
+use super::str_index::StrIndex;
 use super::users::Users;
 use super::{ReadReport, SourceError, member_attributes};
 use crate::directory::DirectoryTarget;
@@ -30,7 +31,7 @@ pub(super) struct PendingGroup {
 struct GroupSink {
     ad: bool,
     pending: Vec<PendingGroup>,
-    by_dn: foldhash::HashMap<String, usize>,
+    by_dn: StrIndex,
     /// Groups whose members came back in ranges: the index, the first entry
     /// (with the first chunk) and the attributes to continue.
     ranged: Vec<(usize, Entry, Vec<&'static str>)>,
@@ -81,7 +82,8 @@ impl EntrySink for GroupSink {
             }
         }
         let index = self.pending.len();
-        self.by_dn.insert(normalize_dn(&e.dn), index);
+        normalize_dn_into(&e.dn, &mut self.scratch);
+        self.by_dn.insert(&self.scratch, index);
         self.pending.push(group);
         if !more.is_empty() {
             self.ranged.push((index, e, more));
@@ -93,7 +95,7 @@ impl EntrySink for GroupSink {
 pub(super) struct GroupsRead {
     pending: Vec<PendingGroup>,
     /// Normalised DN → index in `pending`.
-    by_dn: foldhash::HashMap<String, usize>,
+    by_dn: StrIndex,
     /// What the search counted.
     report: ReadReport,
 }
@@ -115,7 +117,7 @@ pub(super) async fn search_groups(
     let sink = GroupSink {
         ad,
         pending: Vec::new(),
-        by_dn: foldhash::HashMap::default(),
+        by_dn: StrIndex::default(),
         ranged: Vec::new(),
         report: ReadReport::default(),
         scratch: String::new(),
@@ -180,6 +182,10 @@ impl GroupsRead {
         } = self;
         report.absorb(read);
         let anchors: Vec<String> = pending.iter().map(|g| g.group.anchor.clone()).collect();
+        let logins = pending
+            .iter()
+            .any(|g| g.members.has_uids())
+            .then(|| users.login_index());
         // Each group on its own, so the groups are shared out among the
         // cores (a 10,000-group directory has 300,000 values to look up).
         let resolved = parallel::map_chunks(pending, 256, |PendingGroup { mut group, members }| {
@@ -188,7 +194,7 @@ impl GroupsRead {
             for dn in members.dns() {
                 if let Some(user) = users.anchor_by_dn(dn) {
                     member_users.push(user);
-                } else if let Some(&i) = by_dn.get(dn) {
+                } else if let Some(i) = by_dn.get(dn) {
                     group.member_groups.insert(anchors[i].clone());
                 } else if let Some(known) = known_groups.get(dn) {
                     group.member_groups.insert(known.clone());
@@ -197,7 +203,7 @@ impl GroupsRead {
                 }
             }
             for uid in members.uids() {
-                match users.anchor_by_login(uid) {
+                match logins.as_ref().and_then(|l| l.anchor(uid)) {
                     Some(user) => member_users.push(user),
                     None => ignored += 1,
                 }
@@ -220,6 +226,7 @@ impl GroupsRead {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sync::source::entry::normalize_dn;
     use crate::sync::source::users::tests::user;
 
     fn pending(anchor: &str, dn: &str, values: &[(&str, &str)]) -> PendingGroup {
@@ -255,7 +262,6 @@ mod tests {
                     )
                 })
                 .collect(),
-            false,
         );
         let pending: Vec<PendingGroup> = (0..1000)
             .map(|g| {
@@ -272,7 +278,7 @@ mod tests {
             .collect();
         let read = GroupsRead {
             pending,
-            by_dn: foldhash::HashMap::default(),
+            by_dn: StrIndex::default(),
             report: ReadReport::default(),
         };
         let mut report = ReadReport::default();
@@ -292,13 +298,10 @@ mod tests {
 
     #[test]
     fn members_resolve_to_users_then_groups_then_known_groups() {
-        let users = Users::from_list(
-            vec![
-                user("u-ann", "CN=Ann,OU=Staff,DC=x,DC=y", "ann"),
-                user("u-bo", "uid=Bo,ou=people,dc=x,dc=y", "Bo"),
-            ],
-            false,
-        );
+        let users = Users::from_list(vec![
+            user("u-ann", "CN=Ann,OU=Staff,DC=x,DC=y", "ann"),
+            user("u-bo", "uid=Bo,ou=people,dc=x,dc=y", "Bo"),
+        ]);
         let read = GroupsRead {
             pending: vec![
                 pending(

@@ -70,6 +70,11 @@ impl Members {
         self.uids.iter()
     }
 
+    /// Whether there are `memberUid` values.
+    pub(super) fn has_uids(&self) -> bool {
+        !self.uids.ends.is_empty()
+    }
+
     /// How many values there are, DNs and uids.
     pub(super) fn len(&self) -> usize {
         self.dns.ends.len() + self.uids.ends.len()

@@ -48,6 +48,7 @@ mod delta;
 mod entry;
 mod groups;
 mod members;
+mod str_index;
 mod users;
 
 pub use delta::{ReadKind, SyncReadError, read_for_sync};

@@ -1,10 +1,12 @@
 //! The user search of a read: entries become [`SourceUser`]s as they
-//! arrive, on the search's sink thread, indexed by DN (and uid on LDAP) for
-//! resolving the group search's member values.
+//! arrive, on the search's sink thread, indexed by DN for resolving the
+//! group search's member values (and, when a group lists `memberUid`
+//! values, by uid).
 
 use ldap3::Ldap;
 
-use super::entry::{anchor, enabled_from_uac, normalize_dn};
+use super::entry::{anchor, enabled_from_uac, normalize_dn_into};
+use super::str_index::StrIndex;
 use super::{ReadReport, SourceError, is_excluded, user_attributes};
 use crate::directory::DirectoryTarget;
 use crate::ldap::entry::Entry;
@@ -12,44 +14,72 @@ use crate::ldap::search::{EntrySink, paged_search_to};
 use crate::profile::AttributeMap;
 use crate::sync::model::SourceUser;
 
-/// The users read so far, and how to find them by DN (and uid on LDAP).
+/// The users read so far, and how to find them by DN.
 #[derive(Default)]
 pub(super) struct Users {
     pub(super) list: Vec<SourceUser>,
-    by_dn: foldhash::HashMap<String, usize>,
-    by_login: foldhash::HashMap<String, usize>,
+    /// Normalised DN → index in `list`.
+    by_dn: StrIndex,
+    scratch: String,
 }
 
 impl Users {
     /// Indexes a list of users (a delta read's merged view).
-    pub(super) fn from_list(list: Vec<SourceUser>, ad: bool) -> Self {
+    pub(super) fn from_list(list: Vec<SourceUser>) -> Self {
         let mut users = Users::default();
         for user in list {
-            users.push(user, ad);
+            users.push(user);
         }
         users
     }
 
-    fn push(&mut self, user: SourceUser, ad: bool) {
-        let index = self.list.len();
-        self.by_dn.insert(normalize_dn(&user.dn), index);
-        if !ad && let Some(login) = &user.login {
-            self.by_login.insert(login.to_lowercase(), index);
-        }
+    fn push(&mut self, user: SourceUser) {
+        normalize_dn_into(&user.dn, &mut self.scratch);
+        self.by_dn.insert(&self.scratch, self.list.len());
         self.list.push(user);
     }
 
     /// The anchor of the user with this normalised DN.
     pub(super) fn anchor_by_dn(&self, normalized_dn: &str) -> Option<&str> {
-        let &i = self.by_dn.get(normalized_dn)?;
+        let i = self.by_dn.get(normalized_dn)?;
         Some(&self.list[i].anchor)
     }
 
-    /// The anchor of the user with this lower-cased login (LDAP `uid`, for
-    /// `memberUid` values).
-    pub(super) fn anchor_by_login(&self, lowered_login: &str) -> Option<&str> {
-        let &i = self.by_login.get(lowered_login)?;
-        Some(&self.list[i].anchor)
+    /// The users by lower-cased login (LDAP `uid`, for `memberUid` values).
+    /// Built on demand: most directories' groups list DNs only.
+    pub(super) fn login_index(&self) -> LoginIndex<'_> {
+        let mut by_login = StrIndex::default();
+        let mut lowered = String::new();
+        for (i, user) in self.list.iter().enumerate() {
+            if let Some(login) = &user.login {
+                lowered.clear();
+                lowered.push_str(login);
+                if lowered.is_ascii() {
+                    lowered.make_ascii_lowercase();
+                } else {
+                    lowered = login.to_lowercase();
+                }
+                by_login.insert(&lowered, i);
+            }
+        }
+        LoginIndex {
+            users: self,
+            by_login,
+        }
+    }
+}
+
+/// [`Users`] by lower-cased login, from [`Users::login_index`].
+pub(super) struct LoginIndex<'a> {
+    users: &'a Users,
+    by_login: StrIndex,
+}
+
+impl LoginIndex<'_> {
+    /// The anchor of the user with this lower-cased login.
+    pub(super) fn anchor(&self, lowered_login: &str) -> Option<&str> {
+        let i = self.by_login.get(lowered_login)?;
+        Some(&self.users.list[i].anchor)
     }
 }
 
@@ -122,7 +152,7 @@ impl EntrySink for UserSink {
             enabled,
             dn: e.dn,
         };
-        self.users.push(user, ad);
+        self.users.push(user);
     }
 }
 
@@ -155,7 +185,6 @@ pub(super) async fn read_users(
     }
     let mut users = sink.users;
     users.by_dn.shrink_to_fit();
-    users.by_login.shrink_to_fit();
     users.list.shrink_to_fit();
     Ok(users)
 }
@@ -163,6 +192,7 @@ pub(super) async fn read_users(
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
+    use crate::sync::source::entry::normalize_dn;
 
     /// A user with only an anchor, a DN and a login.
     pub(in crate::sync::source) fn user(anchor: &str, dn: &str, login: &str) -> SourceUser {
@@ -184,19 +214,34 @@ pub(super) mod tests {
     #[test]
     fn users_are_found_by_normalised_dn_and_lowered_login() {
         let mut u = Users::default();
-        u.push(user("u-ann", "CN=Ann,OU=Staff,DC=x,DC=y", "ann"), false);
-        u.push(user("u-bo", "uid=Bo,ou=people,dc=x,dc=y", "Bo"), false);
+        u.push(user("u-ann", "CN=Ann,OU=Staff,DC=x,DC=y", "ann"));
+        u.push(user("u-bo", "uid=Bo,ou=people,dc=x,dc=y", "Bo"));
+        u.push(user("u-ä", "uid=Ärger,ou=people,dc=x,dc=y", "Ärger"));
+        let mut no_login = user("u-nil", "cn=Nil,dc=x,dc=y", "");
+        no_login.login = None;
+        u.push(no_login);
         assert_eq!(
             u.anchor_by_dn(&normalize_dn("cn=ann, ou=STAFF,dc=x,dc=y")),
             Some("u-ann")
         );
         assert_eq!(u.anchor_by_dn("uid=bo,ou=people,dc=x,dc=y"), Some("u-bo"));
-        assert_eq!(u.anchor_by_login("bo"), Some("u-bo"));
-        assert_eq!(u.anchor_by_login("Bo"), None, "the caller lower-cases");
+        assert_eq!(u.anchor_by_dn("cn=nil,dc=x,dc=y"), Some("u-nil"));
         assert_eq!(u.anchor_by_dn("cn=other group,dc=x,dc=y"), None);
-        let ad = Users::from_list(vec![user("u-cy", "CN=Cy,DC=x,DC=y", "cy")], true);
-        assert_eq!(ad.anchor_by_dn("cn=cy,dc=x,dc=y"), Some("u-cy"));
-        assert_eq!(ad.anchor_by_login("cy"), None, "AD has no memberUid");
+        let logins = u.login_index();
+        assert_eq!(logins.anchor("bo"), Some("u-bo"));
+        assert_eq!(logins.anchor("Bo"), None, "the caller lower-cases");
+        assert_eq!(logins.anchor("ärger"), Some("u-ä"));
+        assert_eq!(logins.anchor(""), None, "no login, no entry");
+        let merged = Users::from_list(vec![
+            user("u-cy", "CN=Cy,DC=x,DC=y", "cy"),
+            user("u-cy2", "cn=cy,dc=x,dc=y", "cy"),
+        ]);
+        assert_eq!(
+            merged.anchor_by_dn("cn=cy,dc=x,dc=y"),
+            Some("u-cy2"),
+            "the later of two users with one DN"
+        );
+        assert_eq!(merged.login_index().anchor("cy"), Some("u-cy2"));
     }
 
     #[test]
