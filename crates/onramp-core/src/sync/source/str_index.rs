@@ -1,88 +1,91 @@
 //! An index from strings to numbers, packed: the keys back to back in one
-//! buffer, and a hash table of key numbers.
+//! buffer, and a hash table of where each one lies.
 //!
 //! A read indexes every user by normalised DN (100,000 keys for 100,000
 //! users) to look the groups' member values up once, and then drops the
 //! index. As a `HashMap<String, usize>` that is a heap string per key,
 //! allocated one by one on the user search's sink thread and freed one by
 //! one when the read returns (tens of milliseconds at 100k, on the read's
-//! critical path). Packed, it is four allocations whatever the count, and
-//! building it copies each key once into the buffer.
+//! critical path). Packed, it is two allocations whatever the count, and
+//! building it copies each key once into the buffer. A lookup touches what
+//! the `HashMap` would: the table's slot, then the key's bytes.
 
 use std::hash::BuildHasher;
 
 use hashbrown::HashTable;
+
+/// Where one key lies in the buffer, and the number it maps to.
+struct Slot {
+    start: usize,
+    end: usize,
+    value: usize,
+}
+
+impl Slot {
+    fn key<'a>(&self, text: &'a str) -> &'a str {
+        &text[self.start..self.end]
+    }
+
+    fn is(&self, text: &str, key: &str) -> bool {
+        text.as_bytes()[self.start..self.end] == *key.as_bytes()
+    }
+}
 
 /// Strings mapped to numbers; a key inserted again takes the new number.
 #[derive(Default)]
 pub(super) struct StrIndex {
     /// Every key, back to back.
     text: String,
-    /// Where key `k` ends in `text` (it starts where key `k - 1` ends).
-    ends: Vec<usize>,
-    /// The number key `k` maps to.
-    values: Vec<usize>,
-    /// Key numbers, by the hash of their key.
-    table: HashTable<usize>,
+    table: HashTable<Slot>,
     hasher: foldhash::fast::RandomState,
-}
-
-/// Key `k` of a packed buffer.
-fn key<'a>(text: &'a str, ends: &[usize], k: usize) -> &'a str {
-    let start = if k == 0 { 0 } else { ends[k - 1] };
-    &text[start..ends[k]]
 }
 
 impl StrIndex {
     /// Maps `key` to `value`, replacing what it mapped to before.
-    pub(super) fn insert(&mut self, key_text: &str, value: usize) {
-        let hash = self.hasher.hash_one(key_text);
+    pub(super) fn insert(&mut self, key: &str, value: usize) {
+        let hash = self.hasher.hash_one(key);
         let Self {
             text,
-            ends,
-            values,
             table,
             hasher,
         } = self;
-        if let Some(&k) = table.find(hash, |&k| key(text, ends, k) == key_text) {
-            values[k] = value;
+        if let Some(slot) = table.find_mut(hash, |slot| slot.is(text, key)) {
+            slot.value = value;
             return;
         }
-        text.push_str(key_text);
-        ends.push(text.len());
-        values.push(value);
-        table.insert_unique(hash, ends.len() - 1, |&k| {
-            hasher.hash_one(key(text, ends, k))
-        });
+        let start = text.len();
+        text.push_str(key);
+        let slot = Slot {
+            start,
+            end: text.len(),
+            value,
+        };
+        table.insert_unique(hash, slot, |slot| hasher.hash_one(slot.key(text)));
     }
 
-    /// The number `key_text` maps to.
-    pub(super) fn get(&self, key_text: &str) -> Option<usize> {
-        let hash = self.hasher.hash_one(key_text);
+    /// The number `key` maps to.
+    pub(super) fn get(&self, key: &str) -> Option<usize> {
+        let hash = self.hasher.hash_one(key);
         self.table
-            .find(hash, |&k| key(&self.text, &self.ends, k) == key_text)
-            .map(|&k| self.values[k])
+            .find(hash, |slot| slot.is(&self.text, key))
+            .map(|slot| slot.value)
     }
 
     /// How many keys there are.
     #[cfg(test)]
     pub(super) fn len(&self) -> usize {
-        self.ends.len()
+        self.table.len()
     }
 
     /// Gives back the room the index grew into but does not use.
     pub(super) fn shrink_to_fit(&mut self) {
         let Self {
             text,
-            ends,
-            values,
             table,
             hasher,
         } = self;
         text.shrink_to_fit();
-        ends.shrink_to_fit();
-        values.shrink_to_fit();
-        table.shrink_to_fit(|&k| hasher.hash_one(key(text, ends, k)));
+        table.shrink_to_fit(|slot| hasher.hash_one(slot.key(text)));
     }
 }
 
