@@ -24,10 +24,12 @@
 //! * **Connections**: on AD both searches share the one connection (AD
 //!   serves several paged searches per connection, and one connection keeps
 //!   both on the domain controller whose USN the delta cursor records). On
-//!   generic LDAP the groups are read over a second connection, since slapd
-//!   keeps one paged search per connection ("paged results cookie is
-//!   invalid" otherwise); without one ([`read_snapshot`]'s callers that
-//!   bring a single session) the searches run one after the other.
+//!   generic LDAP a full read takes the groups over a second connection,
+//!   since slapd keeps one paged search per connection ("paged results
+//!   cookie is invalid" otherwise), on a thread of its own
+//!   ([`groups_thread`]) so that its answers are decoded on the other core;
+//!   through a single session ([`read_snapshot`]) the searches run one
+//!   after the other.
 //!
 //! Decisions, so the later stages can rely on them:
 //!
@@ -47,6 +49,7 @@
 mod delta;
 mod entry;
 mod groups;
+mod groups_thread;
 mod members;
 mod str_index;
 mod users;
@@ -65,10 +68,11 @@ use crate::ldap::rootdse::RootDse;
 use crate::ldap::session::Session;
 use crate::ldap::syntax::dn_is_within;
 use crate::profile::AttributeMap;
-use crate::secret::SecretStore;
-use crate::tls::client_config;
+use crate::secret::{Secret, SecretStore};
+use crate::tls::{TlsClient, client_config};
 
 use groups::search_groups;
+use groups_thread::GroupsThread;
 use users::{Users, read_users};
 
 /// Why a snapshot could not be read. Never carries a secret.
@@ -117,6 +121,9 @@ pub enum SourceError {
     /// No base DN configured and the RootDSE proposes none.
     #[error("no base DN: set connection.base_dn in the profile")]
     NoBaseDn,
+    /// The thread of the group search could not start, or stopped early.
+    #[error("the group search's thread failed: {0}")]
+    GroupsThread(#[source] std::io::Error),
 }
 
 impl SourceError {
@@ -219,16 +226,34 @@ impl ReadReport {
 /// (on generic LDAP one search after the other; [`read_directory`] opens a
 /// second connection to read them at once). `ad` selects the dialect
 /// (usually `RootDse::kind().is_ad()`). The counts of what was left out are
-/// logged; [`read_snapshot_with_report`] returns them.
+/// logged (and returned by [`read_directory`]).
 pub async fn read_snapshot(
     target: &DirectoryTarget,
     session: &mut Session,
     base_dn: &str,
     ad: bool,
 ) -> Result<Snapshot, SourceError> {
-    read_snapshot_with_report(target, session, None, base_dn, ad)
+    let groups = if ad {
+        GroupSearch::Shared(session.ldap.clone())
+    } else {
+        GroupSearch::After
+    };
+    read_snapshot_with_report(target, session, groups, base_dn, ad)
         .await
         .map(|(snapshot, _)| snapshot)
+}
+
+/// What binding as the profile's service account takes: the TLS settings
+/// and the password.
+fn bind_credentials(
+    target: &DirectoryTarget,
+    secrets: &dyn SecretStore,
+) -> Result<(TlsClient, Secret), SourceError> {
+    let tls = client_config(target.connection.ca_file.as_deref()).map_err(DirectoryError::from)?;
+    let password = secrets
+        .get(&target.connection.bind_password_secret)
+        .map_err(DirectoryError::from)?;
+    Ok((tls, password))
 }
 
 /// Opens a session bound as the profile's service account.
@@ -236,10 +261,7 @@ pub(super) async fn open_session(
     target: &DirectoryTarget,
     secrets: &dyn SecretStore,
 ) -> Result<Session, SourceError> {
-    let tls = client_config(target.connection.ca_file.as_deref()).map_err(DirectoryError::from)?;
-    let password = secrets
-        .get(&target.connection.bind_password_secret)
-        .map_err(DirectoryError::from)?;
+    let (tls, password) = bind_credentials(target, secrets)?;
     Ok(open_bound(target, &tls, &password).await?)
 }
 
@@ -280,7 +302,8 @@ pub async fn read_directory(
 }
 
 /// A full read through `session`, with the second connection generic LDAP
-/// needs to read users and groups at once opened (and closed) here.
+/// needs to read users and groups at once opened (and closed) on the group
+/// search's thread.
 pub(super) async fn read_full(
     target: &DirectoryTarget,
     secrets: &dyn SecretStore,
@@ -288,14 +311,12 @@ pub(super) async fn read_full(
     base_dn: &str,
     ad: bool,
 ) -> Result<(Snapshot, ReadReport), SourceError> {
-    if ad {
-        return read_snapshot_with_report(target, session, None, base_dn, ad).await;
-    }
-    let mut groups_session = open_session(target, secrets).await?;
-    let result =
-        read_snapshot_with_report(target, session, Some(&mut groups_session), base_dn, ad).await;
-    groups_session.close().await;
-    result
+    let groups = if ad {
+        GroupSearch::Shared(session.ldap.clone())
+    } else {
+        GroupSearch::Thread(GroupsThread::start(target, secrets, base_dn)?)
+    };
+    read_snapshot_with_report(target, session, groups, base_dn, ad).await
 }
 
 /// The user attributes asked for: the anchor, the login, both email
@@ -348,14 +369,24 @@ fn is_excluded(excluded_ous: &[String], dn: &str) -> bool {
     excluded_ous.iter().any(|ou| dn_is_within(dn, ou))
 }
 
-/// [`read_snapshot`], also returning what was left out. `groups_session`
-/// is a second session bound like `session`, for reading the groups at the
-/// same time as the users on generic LDAP (AD needs none, see the module
-/// docs).
-pub async fn read_snapshot_with_report(
+/// Where the group search of a read runs (see the module docs).
+enum GroupSearch {
+    /// On the users' connection, at the same time, through this second
+    /// handle on it (AD).
+    Shared(Ldap),
+    /// On the users' connection, after the users (generic LDAP through one
+    /// session).
+    After,
+    /// On a connection and a thread of its own (generic LDAP's full reads).
+    Thread(GroupsThread),
+}
+
+/// [`read_snapshot`], also returning what was left out, with the groups
+/// searched as `groups` says.
+async fn read_snapshot_with_report(
     target: &DirectoryTarget,
     session: &mut Session,
-    groups_session: Option<&mut Session>,
+    groups: GroupSearch,
     base_dn: &str,
     ad: bool,
 ) -> Result<(Snapshot, ReadReport), SourceError> {
@@ -365,14 +396,6 @@ pub async fn read_snapshot_with_report(
         ..ReadReport::default()
     };
     let (users_filter, groups_filter) = (target.users_filter(ad), target.groups_filter(ad));
-    // The groups' handle: the shared connection on AD, the second session
-    // on LDAP, or none (one search after the other).
-    let mut shared = ad.then(|| session.ldap.clone());
-    let groups_ldap: Option<&mut Ldap> = match (shared.as_mut(), groups_session) {
-        (Some(shared), _) => Some(shared),
-        (None, Some(other)) => Some(&mut other.ldap),
-        (None, None) => None,
-    };
     let users = read_users(
         target,
         &mut session.ldap,
@@ -381,12 +404,18 @@ pub async fn read_snapshot_with_report(
         &users_filter,
         &mut report,
     );
-    let (users, groups) = match groups_ldap {
-        Some(ldap) => tokio::join!(
+    let (users, groups) = match groups {
+        GroupSearch::Shared(mut shared) => tokio::join!(
             users,
-            search_groups(target, ldap, base_dn, ad, &groups_filter)
+            search_groups(target, &mut shared, base_dn, ad, &groups_filter)
         ),
-        None => {
+        GroupSearch::Thread(thread) => {
+            // The users first: should their search fail, the group search is
+            // given up on when `thread` is dropped.
+            let users = users.await?;
+            (Ok(users), thread.finish().await)
+        }
+        GroupSearch::After => {
             let users = users.await?;
             let groups =
                 search_groups(target, &mut session.ldap, base_dn, ad, &groups_filter).await;
