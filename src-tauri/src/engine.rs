@@ -19,7 +19,7 @@ where
     F: FnOnce() -> Fut + Send + 'static,
     Fut: Future<Output = Result<T, ErrorReport>>,
 {
-    tauri::async_runtime::spawn_blocking(move || {
+    run_blocking(move || {
         onramp_core::runtime::block_on(work()).map_err(|e| {
             ErrorReport::new(
                 ErrorCode::Internal,
@@ -28,12 +28,6 @@ where
         })?
     })
     .await
-    .map_err(|e| {
-        ErrorReport::new(
-            ErrorCode::Internal,
-            format!("the engine task ended unexpectedly: {e}"),
-        )
-    })?
 }
 
 /// Runs blocking, non-async engine work (file and SQLite access) on the blocking pool.
