@@ -12,6 +12,7 @@ use std::sync::{Arc, Mutex};
 
 use rustls::client::WebPkiServerVerifier;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use serde::Serialize;
@@ -79,6 +80,19 @@ pub struct TlsClient {
     pub config: Arc<rustls::ClientConfig>,
     /// The server certificate seen during the handshake.
     pub peer: PeerCertificate,
+    /// The WebPKI verifier over the roots, kept for [`TlsClient::another`].
+    roots: Arc<WebPkiServerVerifier>,
+    provider: Arc<CryptoProvider>,
+}
+
+impl TlsClient {
+    /// The same roots and settings, with a slot of its own for the peer
+    /// certificate: for a second connection opened beside the first.
+    /// Cheaper than [`client_config`] again, which reads and parses the OS
+    /// store (milliseconds each time).
+    pub fn another(&self) -> Result<TlsClient, TlsSetupError> {
+        assemble(self.roots.clone(), self.provider.clone())
+    }
 }
 
 /// Builds the client configuration: OS roots plus `ca_file`, verification always on.
@@ -97,15 +111,23 @@ pub fn client_config(ca_file: Option<&Path>) -> Result<TlsClient, TlsSetupError>
         return Err(TlsSetupError::NoRoots);
     }
     let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let inner = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+    let roots = WebPkiServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
         .map_err(|e| TlsSetupError::Rustls(rustls::Error::General(e.to_string())))?;
+    assemble(roots, provider)
+}
+
+/// A client configuration verifying through `roots`, with a fresh peer slot.
+fn assemble(
+    roots: Arc<WebPkiServerVerifier>,
+    provider: Arc<CryptoProvider>,
+) -> Result<TlsClient, TlsSetupError> {
     let peer = PeerCertificate::default();
     let verifier = Arc::new(RecordingVerifier {
-        inner,
+        inner: roots.clone(),
         peer: peer.clone(),
     });
-    let config = rustls::ClientConfig::builder_with_provider(provider)
+    let config = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()?
         .dangerous() // only to install a verifier that delegates to WebPKI
         .with_custom_certificate_verifier(verifier)
@@ -113,6 +135,8 @@ pub fn client_config(ca_file: Option<&Path>) -> Result<TlsClient, TlsSetupError>
     Ok(TlsClient {
         config: Arc::new(config),
         peer,
+        roots,
+        provider,
     })
 }
 
@@ -411,5 +435,21 @@ impl CertificateProblem {
                 "Issue the server a certificate for Server Authentication from a trusted CA.".to_owned(),
             ],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn another_client_shares_the_roots_but_not_the_peer_slot() {
+        let first = client_config(None).unwrap();
+        let second = first.another().unwrap();
+        assert!(Arc::ptr_eq(&first.roots, &second.roots), "verified alike");
+        first.peer.store(&CertificateDer::from(vec![0x30, 0x00]));
+        let seen = |c: &TlsClient| c.peer.0.lock().unwrap().is_some();
+        assert!(seen(&first));
+        assert!(!seen(&second), "each connection records its own server");
     }
 }

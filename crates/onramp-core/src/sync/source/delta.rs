@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 
 use super::entry::{anchor, normalize_dn};
 use super::{
-    ReadReport, SourceError, Users, dialect_and_base, open_session, read_full, read_users,
+    BindCredentials, ReadReport, SourceError, Users, dialect_and_base, read_full, read_users,
     search_groups,
 };
 use crate::directory::DirectoryTarget;
@@ -134,10 +134,11 @@ pub async fn read_for_sync(
     full_read_hours: u32,
     now_unix: i64,
 ) -> Result<(Snapshot, ReadReport, ReadKind), SyncReadError> {
-    let mut session = open_session(target, secrets).await?;
+    let credentials = BindCredentials::of(target, secrets)?;
+    let mut session = credentials.open(target).await?;
     let result = read_with_session(
         target,
-        secrets,
+        &credentials,
         &mut session,
         store,
         profile,
@@ -151,7 +152,7 @@ pub async fn read_for_sync(
 
 async fn read_with_session(
     target: &DirectoryTarget,
-    secrets: &dyn SecretStore,
+    credentials: &BindCredentials,
     session: &mut Session,
     store: &StateStore,
     profile: &str,
@@ -198,7 +199,7 @@ async fn read_with_session(
         (None, Some(cursor)) => cursor,
         (reason, _) => {
             let reason = reason.unwrap_or_else(|| "no earlier read".to_owned());
-            let (snapshot, report) = read_full(target, secrets, session, &base, ad).await?;
+            let (snapshot, report) = read_full(target, credentials, session, &base, ad).await?;
             store.save_source(profile, &snapshot)?;
             let cursor = Cursor {
                 scope,

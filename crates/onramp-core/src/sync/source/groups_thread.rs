@@ -19,9 +19,8 @@
 use tokio::sync::oneshot;
 
 use super::groups::{GroupsRead, search_groups};
-use super::{SourceError, bind_credentials};
-use crate::directory::{DirectoryTarget, open_bound};
-use crate::secret::SecretStore;
+use super::{BindCredentials, SourceError};
+use crate::directory::DirectoryTarget;
 
 /// A group search running on a thread of its own.
 pub(super) struct GroupsThread {
@@ -30,14 +29,12 @@ pub(super) struct GroupsThread {
 
 impl GroupsThread {
     /// Starts the search of the groups under `base_dn` (generic LDAP) over a
-    /// new connection bound as the profile's service account.
+    /// new connection bound with `credentials`.
     pub(super) fn start(
         target: &DirectoryTarget,
-        secrets: &dyn SecretStore,
+        credentials: BindCredentials,
         base_dn: &str,
     ) -> Result<Self, SourceError> {
-        // Read here, on the caller's side: the secret store is not `Send`.
-        let (tls, password) = bind_credentials(target, secrets)?;
         let (target, base_dn) = (target.clone(), base_dn.to_owned());
         let (mut tx, result) = oneshot::channel();
         std::thread::Builder::new()
@@ -51,8 +48,8 @@ impl GroupsThread {
                     }
                 };
                 let read = async {
-                    let mut session = open_bound(&target, &tls, &password).await?;
-                    drop(password);
+                    let mut session = credentials.open(&target).await?;
+                    drop(credentials);
                     let filter = target.groups_filter(false);
                     let groups =
                         search_groups(&target, &mut session.ldap, &base_dn, false, &filter).await;
@@ -93,7 +90,7 @@ mod tests {
 
     use super::*;
     use crate::profile::parse_profile;
-    use crate::secret::{MemoryStore, Secret, SecretName};
+    use crate::secret::{MemoryStore, Secret, SecretName, SecretStore};
 
     fn target(port: u16) -> DirectoryTarget {
         let text = format!(
@@ -106,13 +103,13 @@ mod tests {
         DirectoryTarget::from_profile(&profile).unwrap()
     }
 
-    fn secrets() -> MemoryStore {
+    fn credentials(target: &DirectoryTarget) -> BindCredentials {
         let store = MemoryStore::new();
         let name = SecretName::new("bind").unwrap();
         store
             .set(&name, &Secret::new("canary-7f3a".into()))
             .unwrap();
-        store
+        BindCredentials::of(target, &store).unwrap()
     }
 
     fn closed_port() -> u16 {
@@ -125,7 +122,8 @@ mod tests {
 
     #[test]
     fn a_search_that_cannot_connect_reports_why() {
-        let thread = GroupsThread::start(&target(closed_port()), &secrets(), "dc=x").unwrap();
+        let target = target(closed_port());
+        let thread = GroupsThread::start(&target, credentials(&target), "dc=x").unwrap();
         let result = crate::runtime::block_on(thread.finish()).unwrap();
         let e = result.err().expect("nothing listens there");
         assert!(matches!(e, SourceError::Bind(_)), "{e:?}");
@@ -133,8 +131,8 @@ mod tests {
     }
 
     #[test]
-    fn a_missing_password_fails_before_a_thread_starts() {
-        let e = GroupsThread::start(&target(closed_port()), &MemoryStore::new(), "dc=x")
+    fn a_missing_password_fails_before_any_connection() {
+        let e = BindCredentials::of(&target(closed_port()), &MemoryStore::new())
             .err()
             .expect("no secret");
         assert!(matches!(e, SourceError::Directory(_)), "{e:?}");
@@ -146,7 +144,8 @@ mod tests {
         // wait for the profile's 60 s timeout.
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let port = listener.local_addr().unwrap().port();
-        let thread = GroupsThread::start(&target(port), &secrets(), "dc=x").unwrap();
+        let target = target(port);
+        let thread = GroupsThread::start(&target, credentials(&target), "dc=x").unwrap();
         let (mut conn, _) = listener.accept().unwrap();
         conn.set_read_timeout(Some(Duration::from_secs(30)))
             .unwrap();

@@ -243,26 +243,41 @@ pub async fn read_snapshot(
         .map(|(snapshot, _)| snapshot)
 }
 
-/// What binding as the profile's service account takes: the TLS settings
-/// and the password.
-fn bind_credentials(
-    target: &DirectoryTarget,
-    secrets: &dyn SecretStore,
-) -> Result<(TlsClient, Secret), SourceError> {
-    let tls = client_config(target.connection.ca_file.as_deref()).map_err(DirectoryError::from)?;
-    let password = secrets
-        .get(&target.connection.bind_password_secret)
-        .map_err(DirectoryError::from)?;
-    Ok((tls, password))
+/// What binding as the profile's service account takes, gathered once per
+/// read: the TLS settings and the password.
+pub(super) struct BindCredentials {
+    tls: TlsClient,
+    password: Secret,
 }
 
-/// Opens a session bound as the profile's service account.
-pub(super) async fn open_session(
-    target: &DirectoryTarget,
-    secrets: &dyn SecretStore,
-) -> Result<Session, SourceError> {
-    let (tls, password) = bind_credentials(target, secrets)?;
-    Ok(open_bound(target, &tls, &password).await?)
+impl BindCredentials {
+    /// The TLS settings (OS roots plus the profile's CA file) and the bind
+    /// password from `secrets`.
+    pub(super) fn of(
+        target: &DirectoryTarget,
+        secrets: &dyn SecretStore,
+    ) -> Result<Self, SourceError> {
+        let tls =
+            client_config(target.connection.ca_file.as_deref()).map_err(DirectoryError::from)?;
+        let password = secrets
+            .get(&target.connection.bind_password_secret)
+            .map_err(DirectoryError::from)?;
+        Ok(Self { tls, password })
+    }
+
+    /// The same, for a second connection of the read (its own record of the
+    /// server's certificate; the roots are not read again).
+    fn for_another_connection(&self) -> Result<Self, SourceError> {
+        Ok(Self {
+            tls: self.tls.another().map_err(DirectoryError::from)?,
+            password: self.password.clone(),
+        })
+    }
+
+    /// Opens a session bound as the profile's service account.
+    pub(super) async fn open(&self, target: &DirectoryTarget) -> Result<Session, SourceError> {
+        Ok(open_bound(target, &self.tls, &self.password).await?)
+    }
 }
 
 /// Reads the RootDSE: the dialect (AD or not) and, without a configured
@@ -291,22 +306,23 @@ pub async fn read_directory(
     target: &DirectoryTarget,
     secrets: &dyn SecretStore,
 ) -> Result<(Snapshot, ReadReport), SourceError> {
-    let mut session = open_session(target, secrets).await?;
+    let credentials = BindCredentials::of(target, secrets)?;
+    let mut session = credentials.open(target).await?;
     let result = async {
         let (_, base, ad) = dialect_and_base(target, &mut session).await?;
-        read_full(target, secrets, &mut session, &base, ad).await
+        read_full(target, &credentials, &mut session, &base, ad).await
     }
     .await;
     session.close().await;
     result
 }
 
-/// A full read through `session`, with the second connection generic LDAP
-/// needs to read users and groups at once opened (and closed) on the group
-/// search's thread.
+/// A full read through `session` (opened with `credentials`), with the
+/// second connection generic LDAP needs to read users and groups at once
+/// opened (and closed) on the group search's thread.
 pub(super) async fn read_full(
     target: &DirectoryTarget,
-    secrets: &dyn SecretStore,
+    credentials: &BindCredentials,
     session: &mut Session,
     base_dn: &str,
     ad: bool,
@@ -314,7 +330,11 @@ pub(super) async fn read_full(
     let groups = if ad {
         GroupSearch::Shared(session.ldap.clone())
     } else {
-        GroupSearch::Thread(GroupsThread::start(target, secrets, base_dn)?)
+        GroupSearch::Thread(GroupsThread::start(
+            target,
+            credentials.for_another_connection()?,
+            base_dn,
+        )?)
     };
     read_snapshot_with_report(target, session, groups, base_dn, ad).await
 }
