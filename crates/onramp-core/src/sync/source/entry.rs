@@ -90,6 +90,19 @@ pub(crate) fn normalize_dn(dn: &str) -> String {
     out
 }
 
+/// `uid` in lower case, into a buffer the caller reuses: how logins and
+/// `memberUid` values are compared. ASCII (nearly every uid) is lowered in
+/// place, without the Unicode tables.
+pub(crate) fn lowercase_uid_into(uid: &str, out: &mut String) {
+    if uid.is_ascii() {
+        out.clear();
+        out.push_str(uid);
+        out.make_ascii_lowercase();
+    } else {
+        *out = uid.to_lowercase();
+    }
+}
+
 /// [`normalize_dn`] into a buffer the caller reuses, so resolving 300,000
 /// member values does not allocate 300,000 strings.
 ///

@@ -7,7 +7,7 @@
 //! each, not 300,000 heap strings. [`super::groups::GroupsRead::resolve`]
 //! looks them up once the users are in.
 
-use super::entry::{normalize_dn_into, strip_optional_uid};
+use super::entry::{lowercase_uid_into, normalize_dn_into, strip_optional_uid};
 
 /// Strings packed into one buffer.
 #[derive(Debug, Default)]
@@ -45,14 +45,7 @@ impl Members {
     /// keeps across calls.
     pub(super) fn add(&mut self, attribute: &str, value: &str, scratch: &mut String) {
         if attribute.eq_ignore_ascii_case("memberUid") {
-            let uid = value.trim();
-            if uid.is_ascii() {
-                scratch.clear();
-                scratch.push_str(uid);
-                scratch.make_ascii_lowercase();
-            } else {
-                *scratch = uid.to_lowercase();
-            }
+            lowercase_uid_into(value.trim(), scratch);
             self.uids.push(scratch);
         } else {
             normalize_dn_into(strip_optional_uid(value), scratch);

@@ -5,7 +5,7 @@
 
 use ldap3::Ldap;
 
-use super::entry::{anchor, enabled_from_uac, normalize_dn_into};
+use super::entry::{anchor, enabled_from_uac, lowercase_uid_into, normalize_dn_into};
 use super::str_index::StrIndex;
 use super::{ReadReport, SourceError, is_excluded, user_attributes};
 use crate::directory::DirectoryTarget;
@@ -52,13 +52,7 @@ impl Users {
         let mut lowered = String::new();
         for (i, user) in self.list.iter().enumerate() {
             if let Some(login) = &user.login {
-                lowered.clear();
-                lowered.push_str(login);
-                if lowered.is_ascii() {
-                    lowered.make_ascii_lowercase();
-                } else {
-                    lowered = login.to_lowercase();
-                }
+                lowercase_uid_into(login, &mut lowered);
                 by_login.insert(&lowered, i);
             }
         }
