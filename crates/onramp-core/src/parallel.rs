@@ -9,8 +9,8 @@
 //! and the pass stays on the calling thread.
 //!
 //! It blocks until every chunk is done, so it belongs in code that may
-//! block: the sync's future, which is driven by `block_on` on a thread of
-//! its own ([`crate::runner`]), a `spawn_blocking` closure, a plain thread;
+//! block: the sync's future, which is driven by [`crate::runtime::block_on`]
+//! on a thread of its own, a `spawn_blocking` closure, a plain thread;
 //! never an async worker thread.
 
 use std::num::NonZeroUsize;

@@ -987,8 +987,8 @@ fn run_child(server: &Server, mode: &str, synced: usize, store: &Path) -> Result
 /// see the same machine.
 fn ratio_only(a: &Args, server: &Server, store_dir: &Path) -> Result<(), String> {
     println!("## ratio only: fresh-process full read+plan, each between two ldapsearch dumps");
-    let (first, _, _) = ldapsearch_dump(server)?;
-    let (mut engine, mut dumps, mut paired) = (Vec::new(), vec![first], Vec::new());
+    let (mut before, _, _) = ldapsearch_dump(server)?;
+    let (mut engine, mut dumps, mut paired) = (Vec::new(), vec![before], Vec::new());
     for i in 1..=a.runs {
         let run = run_child(
             server,
@@ -999,19 +999,20 @@ fn ratio_only(a: &Args, server: &Server, store_dir: &Path) -> Result<(), String>
         if run.counts[0] != a.users {
             return Err(format!("the fresh-process first plan: {}", run.plan));
         }
-        let before = secs(*dumps.last().expect("the first dump"));
         let (after, _, _) = ldapsearch_dump(server)?;
-        let ratio = secs(run.elapsed) / ((before + secs(after)) / 2.0);
+        let ratio = secs(run.elapsed) / ((secs(before) + secs(after)) / 2.0);
         println!(
-            "  run {i}: engine {:.3} s (CPU {:.2} s incl. start-up, slapd {:.2} s; peak RSS {:.0} MiB), ldapsearch before {before:.3} s, after {:.3} s: ratio {ratio:.2}",
+            "  run {i}: engine {:.3} s (CPU {:.2} s incl. start-up, slapd {:.2} s; peak RSS {:.0} MiB), ldapsearch before {:.3} s, after {:.3} s: ratio {ratio:.2}",
             secs(run.elapsed),
             run.cpu.children,
             run.cpu.slapd,
             mib(run.hwm),
+            secs(before),
             secs(after)
         );
         engine.push(run.elapsed);
         dumps.push(after);
+        before = after;
         paired.push(Duration::from_secs_f64(ratio));
     }
     let (e, d) = (median(engine), median(dumps));
