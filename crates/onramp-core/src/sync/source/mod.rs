@@ -27,9 +27,7 @@
 //!   generic LDAP a full read takes the groups over a second connection,
 //!   since slapd keeps one paged search per connection ("paged results
 //!   cookie is invalid" otherwise), on a thread of its own
-//!   ([`groups_thread`]) so that its answers are decoded on the other core;
-//!   through a single session ([`read_snapshot`]) the searches run one
-//!   after the other.
+//!   ([`groups_thread`]) so that its answers are decoded on the other core.
 //!
 //! Decisions, so the later stages can rely on them:
 //!
@@ -222,27 +220,6 @@ impl ReadReport {
     }
 }
 
-/// Reads users and groups under `base_dn` through an already bound session
-/// (on generic LDAP one search after the other; [`read_directory`] opens a
-/// second connection to read them at once). `ad` selects the dialect
-/// (usually `RootDse::kind().is_ad()`). The counts of what was left out are
-/// logged (and returned by [`read_directory`]).
-pub async fn read_snapshot(
-    target: &DirectoryTarget,
-    session: &mut Session,
-    base_dn: &str,
-    ad: bool,
-) -> Result<Snapshot, SourceError> {
-    let groups = if ad {
-        GroupSearch::Shared(session.ldap.clone())
-    } else {
-        GroupSearch::After
-    };
-    read_snapshot_with_report(target, session, groups, base_dn, ad)
-        .await
-        .map(|(snapshot, _)| snapshot)
-}
-
 /// What binding as the profile's service account takes, gathered once per
 /// read: the TLS settings and the password.
 pub(super) struct BindCredentials {
@@ -394,15 +371,13 @@ enum GroupSearch {
     /// On the users' connection, at the same time, through this second
     /// handle on it (AD).
     Shared(Ldap),
-    /// On the users' connection, after the users (generic LDAP through one
-    /// session).
-    After,
     /// On a connection and a thread of its own (generic LDAP's full reads).
     Thread(GroupsThread),
 }
 
-/// [`read_snapshot`], also returning what was left out, with the groups
-/// searched as `groups` says.
+/// Reads users and groups under `base_dn` through `session`, with the
+/// groups searched as `groups` says, and counts what was left out. `ad`
+/// selects the dialect (usually `RootDse::kind().is_ad()`).
 async fn read_snapshot_with_report(
     target: &DirectoryTarget,
     session: &mut Session,
@@ -434,12 +409,6 @@ async fn read_snapshot_with_report(
             // given up on when `thread` is dropped.
             let users = users.await?;
             (Ok(users), thread.finish().await)
-        }
-        GroupSearch::After => {
-            let users = users.await?;
-            let groups =
-                search_groups(target, &mut session.ldap, base_dn, ad, &groups_filter).await;
-            (Ok(users), groups)
         }
     };
     let users = users?;
