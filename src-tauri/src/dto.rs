@@ -4,9 +4,9 @@
 //! shaped for display (camelCase, labels resolved) and hold no logic beyond
 //! copying fields out of the engine's types.
 
-use onramp_core::error::{ErrorReport, ToReport};
-use onramp_core::profile::{Profile, ProfileEntry, Schedule};
-use onramp_core::sync::store::{Health as StoreHealth, RunRecord};
+use onramp_engine::error::{ErrorReport, ToReport};
+use onramp_engine::profile::{Profile, ProfileEntry, Schedule};
+use onramp_engine::sync::store::{Health as StoreHealth, RunRecord};
 use serde::Serialize;
 
 /// The answer of `list_profiles`.
@@ -179,7 +179,7 @@ impl ProfileSummary {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use onramp_core::profile::{IntegrationKind, ProfileStore};
+    use onramp_engine::profile::{IntegrationKind, ProfileStore};
 
     #[test]
     fn valid_and_invalid_profiles_serialise_for_the_ui() {
@@ -248,30 +248,9 @@ pub struct WizardSummary {
 #[serde(rename_all = "camelCase")]
 pub struct DraftValidation {
     /// What is wrong, by field.
-    pub errors: Vec<onramp_core::wizard::FieldError>,
+    pub errors: Vec<onramp_engine::wizard::FieldError>,
     /// The file name the draft will be saved as.
     pub profile_name: String,
-}
-
-/// The answer of `discover`.
-#[derive(Debug, Serialize)]
-#[serde(tag = "what", rename_all = "snake_case")]
-pub enum Discovery {
-    /// The OU tree under the base DN (one root).
-    Ous {
-        /// The root node.
-        ous: Vec<onramp_core::directory::OuNode>,
-    },
-    /// The groups with their member counts.
-    Groups {
-        /// Every group under the base DN.
-        groups: Vec<onramp_core::directory::GroupInfo>,
-    },
-    /// The email attribute survey.
-    Email {
-        /// Counts and the users that would be skipped.
-        email: onramp_core::directory::EmailReport,
-    },
 }
 
 /// The answer of `run_detail`.
@@ -280,7 +259,7 @@ pub struct RunDetail {
     /// The run.
     pub run: RunRecord,
     /// Its per-object results.
-    pub results: Vec<onramp_core::sync::store::ObjectResult>,
+    pub results: Vec<onramp_engine::sync::store::ObjectResult>,
 }
 
 /// The answer of `read_logs`.

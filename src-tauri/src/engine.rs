@@ -4,13 +4,13 @@
 //! awaits, so they are not `Send` and cannot be spawned on Tauri's
 //! multi-threaded runtime as they are. Each one runs instead on a thread of
 //! the blocking pool, driven there by an engine runtime of its own
-//! (current-thread, [`onramp_core::runtime`], so an LDAP read's connection
+//! (current-thread, [`onramp_engine::runtime`], so an LDAP read's connection
 //! tasks run beside their searches); the command awaits the result, so the
 //! UI thread and the async workers never block on the disk or the network.
 
 use std::future::Future;
 
-use onramp_core::error::{ErrorCode, ErrorReport};
+use onramp_engine::error::{ErrorCode, ErrorReport};
 
 /// Runs `work` (a closure making an engine future) on the blocking pool.
 pub async fn run<T, F, Fut>(work: F) -> Result<T, ErrorReport>
@@ -20,7 +20,7 @@ where
     Fut: Future<Output = Result<T, ErrorReport>>,
 {
     run_blocking(move || {
-        onramp_core::runtime::block_on(work()).map_err(|e| {
+        onramp_engine::runtime::block_on(work()).map_err(|e| {
             ErrorReport::new(
                 ErrorCode::Internal,
                 format!("cannot start the engine's async runtime: {e}"),

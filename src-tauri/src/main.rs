@@ -11,9 +11,10 @@
 // No console window behind the app on Windows release builds.
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-/// mimalloc, not the system allocator (onramp_core::allocator says why).
+/// mimalloc, not the system allocator (onramp_engine::ldap::allocator says why).
 #[global_allocator]
-static ALLOCATOR: onramp_core::allocator::Allocator = onramp_core::allocator::Allocator {};
+static ALLOCATOR: onramp_engine::ldap::allocator::Allocator =
+    onramp_engine::ldap::allocator::Allocator {};
 
 mod commands;
 mod dto;
@@ -21,14 +22,13 @@ mod engine;
 mod events;
 mod runs;
 mod scheduler;
-mod secrets;
 mod state;
 mod status;
 mod tray;
 
 use std::sync::Arc;
 
-use onramp_core::notify::{DesktopNotifier, Notification};
+use onramp_engine::notify::{DesktopNotifier, Notification};
 use tauri::{AppHandle, Manager, WindowEvent};
 use tauri_plugin_autostart::MacosLauncher;
 
@@ -38,12 +38,12 @@ use crate::events::{OPEN_RUN, OpenRun};
 const MINIMIZED_FLAG: &str = "--minimized";
 
 fn main() {
-    onramp_core::allocator::configure();
+    onramp_engine::ldap::allocator::configure();
     let paths = state::resolve_paths();
     let _log = paths
         .as_ref()
         .ok()
-        .map(|p| onramp_core::logging::init(&p.log_dir(), false));
+        .map(|p| onramp_engine::logging::init(&p.log_dir(), false));
 
     let result = tauri::Builder::default()
         // First: a second start only brings the running instance's window forward.

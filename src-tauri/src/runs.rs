@@ -5,9 +5,9 @@
 //! Every start and end is an `onramp://health-changed` event and a tray
 //! refresh, so the dashboard and the icon follow scheduled runs too.
 
-use onramp_core::error::{ErrorCode, ErrorReport, ToReport};
-use onramp_core::sync::SyncProgress;
-use onramp_core::sync::run::SyncReport;
+use onramp_engine::error::{ErrorCode, ErrorReport, ToReport};
+use onramp_engine::sync::SyncProgress;
+use onramp_engine::sync::run::SyncReport;
 use tauri::{AppHandle, Manager};
 
 use crate::engine::{self, now_unix};
@@ -26,7 +26,7 @@ where
 {
     let runner = app.state::<AppState>().runner()?;
     if runner.is_running(&profile) {
-        return Err(onramp_core::runner::RunnerError::AlreadyRunning(profile).to_report());
+        return Err(onramp_engine::runner::RunnerError::AlreadyRunning(profile).to_report());
     }
     let started = now_unix();
     app.state::<AppState>()

@@ -10,7 +10,7 @@
 
 use std::time::Duration;
 
-use onramp_core::error::ToReport;
+use onramp_engine::error::ToReport;
 use tauri::{AppHandle, Manager};
 
 use crate::engine::{self, now_unix};
@@ -58,7 +58,7 @@ pub fn spawn(app: AppHandle) {
 }
 
 /// The profiles due now (blocking: reads the profile files and the run history).
-fn due_now(app: &AppHandle) -> Result<Vec<String>, onramp_core::ErrorReport> {
+fn due_now(app: &AppHandle) -> Result<Vec<String>, onramp_engine::ErrorReport> {
     let state = app.state::<AppState>();
     let entries = state.profiles()?.list().map_err(|e| e.to_report())?;
     let scheduled: Vec<_> = entries
@@ -79,14 +79,14 @@ fn due_now(app: &AppHandle) -> Result<Vec<String>, onramp_core::ErrorReport> {
 /// so a restart does not forget that a profile is overdue (or just ran).
 fn last_run_times(
     state: &AppState,
-    profiles: &[(String, onramp_core::profile::Schedule)],
+    profiles: &[(String, onramp_engine::profile::Schedule)],
 ) -> Vec<(String, i64)> {
     let Ok(paths) = state.paths() else {
         return Vec::new();
     };
     if !paths
         .data_dir
-        .join(onramp_core::sync::store::FILE_NAME)
+        .join(onramp_engine::sync::store::FILE_NAME)
         .exists()
     {
         return Vec::new();
@@ -99,7 +99,7 @@ fn last_run_times(
         .filter_map(|(name, _)| {
             let runs = store.runs(Some(name), 20).ok()?;
             runs.into_iter()
-                .find(|r| r.mode == onramp_core::sync::store::RunMode::Apply)
+                .find(|r| r.mode == onramp_engine::sync::store::RunMode::Apply)
                 .map(|r| (name.clone(), r.started_at))
         })
         .collect()

@@ -9,22 +9,24 @@
 
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use onramp_core::error::{ErrorCode, ErrorReport};
-use onramp_core::notify::Notifier;
-use onramp_core::paths::AppPaths;
-use onramp_core::profile::ProfileStore;
-use onramp_core::runner::SyncRunner;
-use onramp_core::schedule::Scheduler;
-use onramp_core::secret::SecretStore;
-use onramp_core::sync::store::{FILE_NAME, StateStore};
-use onramp_core::wizard::{self, Wizard};
-
-use crate::secrets::{self, Staged};
+use onramp_engine::connector::Registry;
+use onramp_engine::error::{ErrorCode, ErrorReport};
+use onramp_engine::notify::Notifier;
+use onramp_engine::paths::AppPaths;
+use onramp_engine::profile::ProfileStore;
+use onramp_engine::runner::SyncRunner;
+use onramp_engine::schedule::Scheduler;
+use onramp_engine::secret::SecretStore;
+use onramp_engine::secrets::{SecretStoreChoice, Staged};
+use onramp_engine::sync::store::{FILE_NAME, StateStore};
+use onramp_engine::wizard::{self, Wizard};
 
 /// What the commands share.
 pub struct AppState {
     /// Where Onramp's files live, or why that could not be determined.
     pub paths: Result<AppPaths, ErrorReport>,
+    /// Every connector.
+    pub registry: Arc<Registry>,
     /// The secret store profiles' secrets are saved to.
     pub secrets: Arc<dyn SecretStore>,
     /// The wizards built into the app.
@@ -56,15 +58,21 @@ pub fn resolve_paths() -> Result<AppPaths, ErrorReport> {
 impl AppState {
     /// The state for `paths`, notifying through `notifier`.
     pub fn new(paths: Result<AppPaths, ErrorReport>, notifier: Arc<dyn Notifier>) -> Self {
-        let secrets = secrets::store_from_env(paths.as_ref().ok());
-        let runner = paths
-            .as_ref()
-            .ok()
-            .map(|p| Arc::new(SyncRunner::new(p.clone(), secrets.clone(), notifier)));
+        let secrets = SecretStoreChoice::from_env().open(paths.as_ref().ok());
+        let registry = Arc::new(onramp_engine::registry());
+        let runner = paths.as_ref().ok().map(|p| {
+            Arc::new(SyncRunner::new(
+                p.clone(),
+                registry.clone(),
+                secrets.clone(),
+                notifier,
+            ))
+        });
         Self {
             paths,
+            wizards: wizard::builtin(&registry.check_ids()),
+            registry,
             secrets,
-            wizards: wizard::builtin(),
             staged: Staged::default(),
             runner,
             scheduler: Mutex::new(Scheduler::new(rand_seed())),
@@ -77,9 +85,12 @@ impl AppState {
         self.paths.clone()
     }
 
-    /// The profiles folder.
+    /// The profiles folder, validating each profile with its connector.
     pub fn profiles(&self) -> Result<ProfileStore, ErrorReport> {
-        Ok(ProfileStore::new(self.paths()?.profiles_dir()))
+        Ok(onramp_engine::profiles::store(
+            &self.paths()?,
+            self.registry.clone(),
+        ))
     }
 
     /// The sync runner, or the paths error that prevented building it.

@@ -4,9 +4,9 @@
 //! Blocking (reads the profile files and the state store): call it from the
 //! blocking pool.
 
-use onramp_core::error::{ErrorReport, ToReport};
-use onramp_core::profile::Profile;
-use onramp_core::sync::store::{FILE_NAME, Health as StoreHealth, StateStore};
+use onramp_engine::error::{ErrorReport, ToReport};
+use onramp_engine::profile::Profile;
+use onramp_engine::sync::store::{FILE_NAME, Health as StoreHealth, StateStore};
 
 use crate::dto::{Health, ProfileList, ProfileStatus, ProfileSummary};
 use crate::engine::now_unix;
@@ -115,7 +115,7 @@ mod tests {
             "red" => Health::Red { summary },
             _ => Health::Invalid {
                 summary,
-                error: ErrorReport::new(onramp_core::error::ErrorCode::InvalidInput, "bad"),
+                error: ErrorReport::new(onramp_engine::error::ErrorCode::InvalidInput, "bad"),
             },
         }
     }

@@ -147,7 +147,7 @@ pub enum ProfileCommand {
         name: String,
         /// The integration.
         #[arg(long, value_parser = parse_kind)]
-        kind: onramp_core::profile::IntegrationKind,
+        kind: onramp_engine::profile::IntegrationKind,
     },
     /// Validate profiles (all of them when none is named).
     Validate {
@@ -183,9 +183,9 @@ pub enum TargetCommand {
     },
 }
 
-fn parse_kind(s: &str) -> Result<onramp_core::profile::IntegrationKind, String> {
-    onramp_core::profile::IntegrationKind::from_id(s).ok_or_else(|| {
-        let all: Vec<&str> = onramp_core::profile::IntegrationKind::ALL
+fn parse_kind(s: &str) -> Result<onramp_engine::profile::IntegrationKind, String> {
+    onramp_engine::profile::IntegrationKind::from_id(s).ok_or_else(|| {
+        let all: Vec<&str> = onramp_engine::profile::IntegrationKind::ALL
             .iter()
             .map(|k| k.id())
             .collect();

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use onramp_core::error::{ErrorCode, ErrorReport, ToReport};
+use onramp_engine::error::{ErrorCode, ErrorReport, ToReport};
 
 /// The process exit codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,14 +5,14 @@
 //! printed in the same `{code, message, remediation}` form the desktop app
 //! shows, and mapped to the exit codes of DESIGN.md.
 
-/// mimalloc, not the system allocator (onramp_core::allocator says why).
+/// mimalloc, not the system allocator (onramp_engine::ldap::allocator says why).
 #[global_allocator]
-static ALLOCATOR: onramp_core::allocator::Allocator = onramp_core::allocator::Allocator {};
+static ALLOCATOR: onramp_engine::ldap::allocator::Allocator =
+    onramp_engine::ldap::allocator::Allocator {};
 
 mod cli;
 mod commands;
 mod context;
-mod expiry;
 mod failure;
 mod output;
 mod runtime;
@@ -26,7 +26,7 @@ use context::Context;
 use failure::{Exit, Failure};
 
 fn main() -> ExitCode {
-    onramp_core::allocator::configure();
+    onramp_engine::ldap::allocator::configure();
     let cli = Cli::parse();
     let credentials_dir = std::env::var_os("CREDENTIALS_DIRECTORY").map(Into::into);
     let ctx = match Context::new(&cli.global, credentials_dir) {
@@ -36,7 +36,7 @@ fn main() -> ExitCode {
             return f.exit().into();
         }
     };
-    let _log = onramp_core::logging::init(&ctx.paths.log_dir(), cli.global.verbose);
+    let _log = onramp_engine::logging::init(&ctx.paths.log_dir(), cli.global.verbose);
     tracing::debug!(command = ?cli.command, "starting");
     match run(&ctx, &cli.command) {
         Ok(exit) => exit.into(),

@@ -1,7 +1,7 @@
 //! Printing results: aligned text for people, JSON for scripts and the UI.
 
-use onramp_core::ErrorReport;
-use onramp_core::check::{CheckReport, CheckStatus};
+use onramp_engine::ErrorReport;
+use onramp_engine::check::{CheckReport, CheckStatus};
 use serde::Serialize;
 
 /// Prints a value as pretty JSON on stdout.

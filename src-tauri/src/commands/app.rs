@@ -1,7 +1,7 @@
 //! The app's own settings and the logs view.
 
-use onramp_core::error::{ErrorCode, ErrorReport};
-use onramp_core::logging;
+use onramp_engine::error::{ErrorCode, ErrorReport};
+use onramp_engine::logging;
 use tauri::{AppHandle, Manager};
 use tauri_plugin_autostart::ManagerExt;
 

@@ -2,7 +2,7 @@
 
 use tauri::{AppHandle, Manager};
 
-use onramp_core::error::ErrorReport;
+use onramp_engine::error::ErrorReport;
 
 use crate::dto::ProfileList;
 use crate::engine;

@@ -1,9 +1,9 @@
 //! Sync Now, approving a held run, and the run history.
 
-use onramp_core::error::{ErrorCode, ErrorReport};
-use onramp_core::sync::SyncProgress;
-use onramp_core::sync::run::SyncReport;
-use onramp_core::sync::store::{RunId, RunRecord};
+use onramp_engine::error::{ErrorCode, ErrorReport};
+use onramp_engine::sync::SyncProgress;
+use onramp_engine::sync::run::SyncReport;
+use onramp_engine::sync::store::{RunId, RunRecord};
 use tauri::ipc::Channel;
 use tauri::{AppHandle, Manager};
 

@@ -3,22 +3,24 @@
 //!
 //! A draft is the values the wizard collected, keyed by field key. Every
 //! command turns it into a real `Profile` through the engine's strict
-//! profile parser (`onramp_core::wizard::draft_profile`), so the wizard can
+//! profile parser (`onramp_engine::wizard::draft_profile`), so the wizard can
 //! never save or check something the CLI would reject.
 
-use std::sync::Arc;
-
-use onramp_core::directory::{DirectoryTarget, discover_email, discover_groups, discover_ous};
-use onramp_core::error::{ErrorCode, ErrorReport, ToReport};
-use onramp_core::secret::{Secret, SecretStore};
-use onramp_core::sync::run::{SyncReport, run_sync};
-use onramp_core::wizard::{self, DraftProfile, FieldType, Wizard};
+use onramp_engine::connector::{Discovery, DiscoveryKind};
+use onramp_engine::drafts::{self, Upto};
+use onramp_engine::error::{ErrorCode, ErrorReport, ToReport};
+use onramp_engine::ops;
+use onramp_engine::secret::Secret;
+use onramp_engine::secrets::Layered;
+use onramp_engine::step_checks::run_step_checks;
+use onramp_engine::sync::progress::no_progress;
+use onramp_engine::sync::run::SyncReport;
+use onramp_engine::wizard::{self, DraftProfile, FieldType, Wizard};
 use serde_json::{Map, Value};
 use tauri::{AppHandle, Manager};
 
-use crate::dto::{Discovery, DraftValidation, ProfileSummary, WizardSummary};
+use crate::dto::{DraftValidation, ProfileSummary, WizardSummary};
 use crate::engine::{self, now_unix};
-use crate::secrets::Layered;
 use crate::state::{AppState, open_store};
 use crate::status;
 
@@ -47,15 +49,6 @@ pub async fn get_wizard(app: AppHandle, id: String) -> Result<Wizard, ErrorRepor
     app.state::<AppState>().wizard(&id).cloned()
 }
 
-/// How much of the draft must be complete.
-enum Upto<'a> {
-    /// Everything (validate, preview, save).
-    All,
-    /// The steps up to and including this one (a step's checks and discovery
-    /// run before the later steps are filled in).
-    Step(&'a str),
-}
-
 /// Builds the draft's profile and the secret view its checks read through.
 fn draft(
     state: &AppState,
@@ -65,32 +58,9 @@ fn draft(
 ) -> Result<(DraftProfile, Layered), ErrorReport> {
     let wizard = state.wizard(wizard_id)?;
     let dir = state.paths()?.profiles_dir();
-    let built = match upto {
-        Upto::All => wizard::draft_profile(wizard, values, &dir),
-        Upto::Step(step) => wizard::draft_profile_through(wizard, values, &dir, step),
-    };
-    let draft = built.map_err(|e| {
-        let lines: Vec<String> = e
-            .errors
-            .iter()
-            .map(|f| {
-                if f.key.is_empty() {
-                    f.message.clone()
-                } else {
-                    format!("{}: {}", f.key, f.message)
-                }
-            })
-            .collect();
-        ErrorReport::new(
-            ErrorCode::InvalidInput,
-            format!("the setup is not complete: {}", lines.join("; ")),
-        )
-        .with_remediation(vec![
-            "Go back to the step that names the field and correct it.".to_owned(),
-        ])
-    })?;
-    let names = wizard::secret_names(wizard, &draft.name);
-    let secrets = Layered::new(&state.staged, wizard_id, &names, state.secrets.clone())
+    let draft =
+        drafts::build(wizard, values, &dir, &state.registry, upto).map_err(|e| e.to_report())?;
+    let secrets = drafts::secrets_of(wizard, &draft, &state.staged, state.secrets.clone())
         .map_err(|e| e.to_report())?;
     Ok((draft, secrets))
 }
@@ -106,16 +76,18 @@ pub async fn validate_draft(
         let state = app.state::<AppState>();
         let w = state.wizard(&wizard)?;
         let dir = state.paths()?.profiles_dir();
-        Ok(match wizard::draft_profile(w, &values, &dir) {
-            Ok(d) => DraftValidation {
-                errors: Vec::new(),
-                profile_name: d.name,
+        Ok(
+            match wizard::draft_profile(w, &values, &dir, &state.registry) {
+                Ok(d) => DraftValidation {
+                    errors: Vec::new(),
+                    profile_name: d.name,
+                },
+                Err(e) => DraftValidation {
+                    profile_name: wizard::draft_name(w, &values),
+                    errors: e.errors,
+                },
             },
-            Err(e) => DraftValidation {
-                profile_name: wizard::draft_name(w, &values),
-                errors: e.errors,
-            },
-        })
+        )
     })
     .await
 }
@@ -159,7 +131,7 @@ pub async fn run_checks(
     wizard: String,
     values: Values,
     ids: Vec<String>,
-) -> Result<Vec<onramp_core::check::CheckResult>, ErrorReport> {
+) -> Result<Vec<onramp_engine::check::CheckResult>, ErrorReport> {
     engine::run(move || async move {
         let state = app.state::<AppState>();
         let step = state
@@ -176,25 +148,19 @@ pub async fn run_checks(
                 )
             })?;
         let (draft, secrets) = draft(&state, &wizard, &values, Upto::Step(&step))?;
-        let results = wizard::run_step_checks(&draft.profile, &secrets, &ids, now_unix())
+        let ran = run_step_checks(&state.registry, &draft.profile, &secrets, &ids, now_unix())
             .await
             .map_err(|e| e.to_report())?;
-        record_expiry(&state, &draft.profile.name, &results);
-        Ok(results)
+        if let Ok(paths) = state.paths() {
+            ops::record_credentials(&paths, ran.credentials);
+        }
+        Ok(ran.results)
     })
     .await
 }
 
-/// Keeps the certificate expiry the TLS checks saw, for the reminders.
-fn record_expiry(state: &AppState, profile: &str, results: &[onramp_core::check::CheckResult]) {
-    let Ok(paths) = state.paths() else { return };
-    let store = onramp_core::expiry::ExpiryStore::new(&paths.data_dir);
-    if let Err(e) = store.record_results(profile, results, now_unix()) {
-        tracing::warn!("cannot record the certificate expiry: {e}");
-    }
-}
-
-/// Reads the OU tree, the groups or the email survey for the draft.
+/// Reads the OU tree, the groups or the email survey for the draft, through
+/// its connector.
 #[tauri::command]
 pub async fn discover(
     app: AppHandle,
@@ -204,20 +170,13 @@ pub async fn discover(
 ) -> Result<Discovery, ErrorReport> {
     engine::run(move || async move {
         let state = app.state::<AppState>();
-        let field_type = match what.as_str() {
-            "ous" => FieldType::OuTree,
-            "groups" => FieldType::GroupPicker,
-            "email" => FieldType::EmailAttribute,
-            other => {
-                return Err(ErrorReport::new(
-                    ErrorCode::InvalidInput,
-                    format!("what: expected 'ous', 'groups' or 'email', got '{other}'"),
-                ));
-            }
-        };
-        let step = state
-            .wizard(&wizard)?
-            .step_with_field(field_type)
+        let kind = DiscoveryKind::parse(&what).ok_or_else(|| {
+            ErrorReport::new(
+                ErrorCode::InvalidInput,
+                format!("what: expected 'ous', 'groups' or 'email', got '{what}'"),
+            )
+        })?;
+        let step = drafts::discovery_step(state.wizard(&wizard)?, kind)
             .map(|s| s.id.clone())
             .ok_or_else(|| {
                 ErrorReport::new(
@@ -226,29 +185,9 @@ pub async fn discover(
                 )
             })?;
         let (draft, secrets) = draft(&state, &wizard, &values, Upto::Step(&step))?;
-        let profile = &draft.profile;
-        let target = DirectoryTarget::from_profile(profile).map_err(|e| e.to_report())?;
-        let secrets: &dyn SecretStore = &secrets;
-        let report = |e: onramp_core::directory::DirectoryError| e.to_report();
-        match what.as_str() {
-            "ous" => Ok(Discovery::Ous {
-                ous: vec![discover_ous(&target, secrets).await.map_err(report)?],
-            }),
-            "groups" => Ok(Discovery::Groups {
-                groups: discover_groups(&target, secrets, profile.sync.max_tag_length)
-                    .await
-                    .map_err(report)?,
-            }),
-            "email" => Ok(Discovery::Email {
-                email: discover_email(&target, secrets, profile.sync.email_attribute)
-                    .await
-                    .map_err(report)?,
-            }),
-            _ => Err(ErrorReport::new(
-                ErrorCode::InvalidInput,
-                format!("what: expected 'ous', 'groups' or 'email', got '{what}'"),
-            )),
-        }
+        ops::discover(&state.registry, &draft.profile, &secrets, kind)
+            .await
+            .map_err(|e| e.to_report())
     })
     .await
 }
@@ -264,18 +203,24 @@ pub async fn preview_draft(
         let state = app.state::<AppState>();
         let (draft, secrets) = draft(&state, &wizard, &values, Upto::All)?;
         let store = open_store(&state.paths()?)?;
-        run_sync(&draft.profile, &secrets, &store, true, now_unix())
-            .await
-            .map_err(|e| e.to_report())
+        let job = ops::Sync {
+            registry: &state.registry,
+            profile: &draft.profile,
+            secrets: &secrets,
+            store: &store,
+            preview: true,
+            now_unix: now_unix(),
+            progress: &no_progress,
+        };
+        // The draft's secrets may be staged only: a missing one fails the
+        // preview's read, with its reason, rather than refusing it.
+        ops::sync(job, false).await.map_err(|e| e.to_report())
     })
     .await
 }
 
-/// Saves the draft as a profile, with its staged secrets in the secret store.
-///
-/// The secrets are written first, so a saved profile never refers to a
-/// secret that is missing; a secret field with nothing staged must already
-/// be in the store (re-running a wizard over an existing profile).
+/// Saves the draft as a profile, with its staged secrets in the secret
+/// store (`onramp_engine::drafts::save` says in which order, and why).
 #[tauri::command]
 pub async fn save_profile(
     app: AppHandle,
@@ -286,44 +231,22 @@ pub async fn save_profile(
     let emitter = app.clone();
     let summary = engine::run_blocking(move || {
         let state = app.state::<AppState>();
-        let (draft, _) = draft(&state, &wizard, &values, Upto::All)?;
         let w = state.wizard(&wizard)?;
         let profiles = state.profiles()?;
-        if !overwrite && profiles.dir().join(format!("{}.toml", draft.name)).exists() {
-            return Err(ErrorReport::new(
-                ErrorCode::ProfileExists,
-                format!("a profile named '{}' exists already", draft.name),
-            )
-            .with_remediation(vec![
-                "Choose another profile name, or replace the existing profile.".to_owned(),
-            ]));
-        }
-        let store: Arc<dyn SecretStore> = state.secrets.clone();
-        for (key, name) in wizard::secret_names(w, &draft.name) {
-            match state.staged.get(&wizard, &key) {
-                Some(value) => store.set(&name, &value).map_err(|e| e.to_report())?,
-                None => {
-                    store.get(&name).map_err(|_| {
-                        ErrorReport::new(
-                            ErrorCode::SecretNotFound,
-                            format!(
-                                "{key}: no value was entered and '{name}' is not in the {}",
-                                store.describe()
-                            ),
-                        )
-                    })?;
-                }
-            }
-        }
-        profiles
-            .save(&draft.name, &draft.toml, overwrite)
-            .map_err(|e| e.to_report())?;
-        state.staged.clear(&wizard);
-        tracing::info!(profile = %draft.name, "profile saved from the wizard");
+        let saved = drafts::save(
+            w,
+            &values,
+            &profiles,
+            &state.registry,
+            &state.staged,
+            state.secrets.as_ref(),
+            overwrite,
+        )
+        .map_err(|e| e.to_report())?;
         let list = status::profile_list(&state)?;
         list.profiles
             .into_iter()
-            .find(|p| p.name == draft.name)
+            .find(|p| p.name == saved.name)
             .ok_or_else(|| ErrorReport::new(ErrorCode::Internal, "the saved profile is not listed"))
     })
     .await?;

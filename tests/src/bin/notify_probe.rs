@@ -32,13 +32,13 @@ use std::io::BufRead;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-use onramp_core::error::ToReport;
-use onramp_core::notify::{DesktopNotifier, Notification, Notifier, NotifyError, Urgency};
-use onramp_core::paths::AppPaths;
-use onramp_core::runner::SyncRunner;
-use onramp_core::secret::{MemoryStore, Secret, SecretName, SecretStore};
-use onramp_core::sync::SyncProgress;
-use onramp_core::sync::store::RunId;
+use onramp_engine::error::ToReport;
+use onramp_engine::notify::{DesktopNotifier, Notification, Notifier, NotifyError, Urgency};
+use onramp_engine::paths::AppPaths;
+use onramp_engine::runner::SyncRunner;
+use onramp_engine::secret::{MemoryStore, Secret, SecretName, SecretStore};
+use onramp_engine::sync::SyncProgress;
+use onramp_engine::sync::store::RunId;
 use serde_json::json;
 
 /// The value of the probe's secrets: never a real credential.
@@ -92,7 +92,12 @@ fn main() -> std::process::ExitCode {
     })));
     let notifier = Arc::new(Reporting(desktop.clone()));
     let secrets = Arc::new(secrets);
-    let runner = SyncRunner::new(paths, secrets.clone(), notifier.clone());
+    let runner = SyncRunner::new(
+        paths,
+        Arc::new(onramp_engine::registry()),
+        secrets.clone(),
+        notifier.clone(),
+    );
     let runtime = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

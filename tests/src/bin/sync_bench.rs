@@ -49,21 +49,25 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
-use onramp_core::directory::DirectoryTarget;
-use onramp_core::profile::{Profile, parse_profile};
-use onramp_core::secret::{MemoryStore, Secret, SecretName, SecretStore};
-use onramp_core::sync::map::desired_state;
-use onramp_core::sync::model::{DesiredGroup, DesiredState, DesiredUser};
-use onramp_core::sync::plan::{KnownGroup, KnownUser, Plan, plan};
-use onramp_core::sync::run::{default_team, run_sync};
-use onramp_core::sync::source::{ReadKind, read_directory};
-use onramp_core::sync::store::{AppliedState, RunMode, RunStatus, RunSummary, StateStore};
+use onramp_engine::connector::{DirectorySource, ReadKind, Registry};
+use onramp_engine::ldap::LdapSource;
+use onramp_engine::ldap::directory::DirectoryTarget;
+use onramp_engine::ldap::source::read_directory;
+use onramp_engine::ops;
+use onramp_engine::profile::{Profile, parse_profile};
+use onramp_engine::secret::{MemoryStore, Secret, SecretName, SecretStore};
+use onramp_engine::sync::map::desired_state;
+use onramp_engine::sync::model::{DesiredGroup, DesiredState, DesiredUser};
+use onramp_engine::sync::plan::{KnownGroup, KnownUser, Plan, plan};
+use onramp_engine::sync::progress::no_progress;
+use onramp_engine::sync::store::{AppliedState, RunMode, RunStatus, RunSummary, StateStore};
 use onramp_tests::ports::free_port;
 use onramp_tests::process::ServerProcess;
 
-/// The allocator the `onramp` binary uses (onramp_core::allocator).
+/// The allocator the `onramp` binary uses (onramp_engine::ldap::allocator).
 #[global_allocator]
-static ALLOCATOR: onramp_core::allocator::Allocator = onramp_core::allocator::Allocator {};
+static ALLOCATOR: onramp_engine::ldap::allocator::Allocator =
+    onramp_engine::ldap::allocator::Allocator {};
 
 const BASE_DN: &str = "dc=example,dc=org";
 const ROOT_DN: &str = "cn=admin,dc=example,dc=org";
@@ -99,7 +103,7 @@ const GROUP_ATTRS: &[&str] = &[
     "uniqueMember",
     "memberUid",
 ];
-/// `onramp_core::ldap::search::PAGE_SIZE`.
+/// `onramp_engine::ldap::ldap::search::PAGE_SIZE`.
 const PAGE_SIZE: u32 = 1000;
 
 const USAGE: &str = "\
@@ -177,7 +181,7 @@ fn parse_args() -> Result<Args, String> {
 }
 
 fn main() -> ExitCode {
-    onramp_core::allocator::configure();
+    onramp_engine::ldap::allocator::configure();
     if std::env::args().nth(1).as_deref() == Some(CHILD_FLAG) {
         onramp_tests::ensure_crypto_provider();
         return match child() {
@@ -615,6 +619,9 @@ fn ldapsearch_command_line(server: &Server, filter: &str, attrs: &[&str]) -> Str
 struct Engine {
     profile: Profile,
     target: DirectoryTarget,
+    /// The profile's source, as the sync takes it through the contract.
+    source: LdapSource,
+    registry: Registry,
     secrets: MemoryStore,
     team: String,
     runtime: tokio::runtime::Runtime,
@@ -675,16 +682,19 @@ impl Engine {
         secrets
             .set(&name("platform")?, &Secret::new("unused".into()))
             .map_err(|e| e.to_string())?;
+        let source = LdapSource::new(target.clone());
         let team = profile
             .sync
             .team
             .clone()
-            .unwrap_or_else(|| default_team(profile.kind));
+            .unwrap_or_else(|| source.default_team());
         // The runtime the `onramp` CLI and the desktop shell use.
-        let runtime = onramp_core::runtime::engine_runtime().map_err(|e| e.to_string())?;
+        let runtime = onramp_engine::runtime::engine_runtime().map_err(|e| e.to_string())?;
         Ok(Self {
             profile,
             target,
+            source,
+            registry: onramp_engine::registry(),
             secrets,
             team,
             runtime,
@@ -705,7 +715,8 @@ impl Engine {
             .map_err(|e| format!("read_directory failed: {e}"))?;
         let t1 = Instant::now();
         let complete = snapshot.complete;
-        let desired = desired_state(snapshot, &self.profile.sync, &self.team);
+        let names = |g: &_, r: &str| self.source.names_group(g, r);
+        let desired = desired_state(snapshot, &self.profile.sync, &self.team, &names);
         let t2 = Instant::now();
         let loaded;
         let (users, groups) = match known {
@@ -742,12 +753,17 @@ impl Engine {
         let start = Instant::now();
         let report = self
             .runtime
-            .block_on(run_sync(
-                &self.profile,
-                &self.secrets,
-                store,
+            .block_on(ops::sync(
+                ops::Sync {
+                    registry: &self.registry,
+                    profile: &self.profile,
+                    secrets: &self.secrets,
+                    store,
+                    preview: true,
+                    now_unix: now_unix(),
+                    progress: &no_progress,
+                },
                 true,
-                now_unix(),
             ))
             .map_err(|e| format!("run_sync failed: {e}"))?;
         let elapsed = start.elapsed();
@@ -781,7 +797,7 @@ fn now_unix() -> i64 {
 
 /// The known state as `run_sync` loads it.
 fn known_from_store(store: &StateStore) -> Result<Known, String> {
-    onramp_core::sync::run::known_state(store, PROFILE).map_err(|e| e.to_string())
+    onramp_engine::sync::run::known_state(store, PROFILE).map_err(|e| e.to_string())
 }
 
 /// What a completed first apply would have recorded: every desired object,
@@ -820,7 +836,7 @@ fn known_from_desired(desired: &DesiredState) -> Known {
 /// Records every desired object as applied, the way the apply step does
 /// (`record_applied`, one transaction per object), in one apply run.
 fn fill_store(store: &StateStore, desired: &DesiredState) -> Result<usize, String> {
-    let e = |e: onramp_core::sync::store::StoreError| e.to_string();
+    let e = |e: onramp_engine::sync::store::StoreError| e.to_string();
     let now = now_unix();
     let run = store.begin_run(PROFILE, RunMode::Apply, now).map_err(e)?;
     let mut n = 0;

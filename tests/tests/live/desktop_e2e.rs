@@ -530,10 +530,10 @@ fn app_runs(app: &DesktopApp) -> Result<usize, String> {
         .into_iter()
         .find(|p| {
             p.file_name()
-                .is_some_and(|n| n == onramp_core::sync::store::FILE_NAME)
+                .is_some_and(|n| n == onramp_engine::sync::store::FILE_NAME)
         })
         .ok_or("no state store in the app's data folder")?;
-    let store = onramp_core::sync::store::StateStore::open(&path).map_err(|e| e.to_string())?;
+    let store = onramp_engine::sync::store::StateStore::open(&path).map_err(|e| e.to_string())?;
     store
         .runs(None, 1000)
         .map(|r| r.len())

@@ -1,4 +1,4 @@
-//! The SCIM client (`onramp_core::scim`) against the real scim2-server, and
+//! The SCIM client (`onramp_engine::scim`) against the real scim2-server, and
 //! against it behind the fault proxy: what the sync engine relies on is
 //! that objects end up on the platform exactly once, whatever the platform
 //! or the network does in between.
@@ -9,12 +9,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use libtest_mimic::Trial;
-use onramp_core::scim::{
+use onramp_engine::http::http_client;
+use onramp_engine::platform::Capabilities;
+use onramp_engine::platform::scim::{
     EnterpriseUser, MultiValue, Name, Provisioned, Resource, RetryPolicy, ScimClient, ScimError,
     ScimGroup, ScimOptions, ScimUser, TokioClock, for_each_concurrent,
 };
-use onramp_core::secret::Secret;
-use onramp_core::target::{Capabilities, http_client};
+use onramp_engine::secret::Secret;
 use onramp_tests::fault_proxy::{Fault, FaultProxy};
 use onramp_tests::{Fixtures, ScimServer, random_hex, trial};
 use serde_json::json;

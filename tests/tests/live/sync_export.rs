@@ -3,7 +3,7 @@
 //!
 //! NOTE: this module only drives the CLI and reads files, so it compiles on
 //! its own; it passes once `run_sync` calls
-//! `onramp_core::sync::export::export_run` for a profile with
+//! `onramp_engine::sync::export::export_run` for a profile with
 //! `Profile::export` set and reports the summary as `"export": {"dir",
 //! "files"}` in `onramp --json sync`. Until then the sync fails with
 //! "profile 'p' has no [target]".

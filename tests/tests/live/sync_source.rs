@@ -1,4 +1,4 @@
-//! The sync's source stage, live: `onramp_core::sync::source` reading a full
+//! The sync's source stage, live: `onramp_engine::sync::source` reading a full
 //! snapshot from a real Samba AD DC, a real slapd, and a fake Windows-like AD
 //! that answers `member` in ranges (which Samba never does).
 
@@ -7,12 +7,12 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use libtest_mimic::Trial;
-use onramp_core::directory::DirectoryTarget;
-use onramp_core::ldap::guid::object_guid_to_string;
-use onramp_core::profile::parse_profile;
-use onramp_core::secret::{MemoryStore, Secret, SecretName, SecretStore};
-use onramp_core::sync::model::{Snapshot, SourceGroup, SourceUser};
-use onramp_core::sync::source::{ReadReport, SourceError, read_directory};
+use onramp_engine::ldap::directory::DirectoryTarget;
+use onramp_engine::ldap::ldap::guid::object_guid_to_string;
+use onramp_engine::ldap::source::{ReadReport, SourceError, read_directory};
+use onramp_engine::profile::parse_profile;
+use onramp_engine::secret::{MemoryStore, Secret, SecretName, SecretStore};
+use onramp_engine::sync::model::{Snapshot, SourceGroup, SourceUser};
 use onramp_tests::fake_ad::{FakeAd, FakeAdConfig};
 use onramp_tests::samba::{ADMIN_UPN, UserSpec};
 use onramp_tests::{Fixtures, ensure, random_hex, trial};

@@ -1,11 +1,8 @@
-//! `onramp check` and `onramp discover` for AD and LDAP profiles.
+//! `onramp check` and `onramp discover`, through the profile's connector.
 
-use onramp_core::ErrorCode;
-use onramp_core::check::{CheckReport, CheckStatus};
-use onramp_core::directory::{
-    DirectoryTarget, OuNode, discover_email, discover_groups, discover_ous, run_checks,
-};
-use onramp_core::profile::Profile;
+use onramp_engine::check::{CheckReport, CheckResult, CheckStatus};
+use onramp_engine::connector::{Discovery, DiscoveryKind, OuNode};
+use onramp_engine::ops;
 use serde::Serialize;
 
 use crate::cli::DiscoverWhat;
@@ -14,28 +11,13 @@ use crate::failure::{Exit, Failure};
 use crate::output::{print_checks, print_json};
 use crate::runtime::block_on;
 
-fn directory_target(profile: &Profile) -> Result<DirectoryTarget, Failure> {
-    if !matches!(
-        profile.kind,
-        onramp_core::profile::IntegrationKind::Ad | onramp_core::profile::IntegrationKind::Ldap
-    ) {
-        return Err(Failure::new(
-            ErrorCode::NotSupported,
-            format!(
-                "setup checks for {} profiles are not supported yet; AD and LDAP profiles have them",
-                profile.kind.label()
-            ),
-        ));
-    }
-    Ok(DirectoryTarget::from_profile(profile)?)
-}
-
+/// What `check --json` prints (docs/cli.md).
 #[derive(Serialize)]
 struct CheckOutput<'a> {
     profile: &'a str,
     kind: &'a str,
     overall: CheckStatus,
-    checks: &'a CheckReport,
+    checks: &'a [CheckResult],
 }
 
 /// `onramp check`
@@ -46,19 +28,27 @@ pub fn check(
     now_unix: i64,
 ) -> Result<Exit, Failure> {
     let profile = ctx.profiles.load(profile)?;
-    let target = directory_target(&profile)?;
-    let report = block_on(run_checks(&target, ctx.secrets.as_ref(), only, now_unix))??;
-    for c in &report.checks {
-        tracing::info!(check = %c.id, status = ?c.status, summary = %c.summary, "directory check");
+    let checked = block_on(ops::check(
+        &ctx.registry,
+        &profile,
+        ctx.secrets.as_ref(),
+        only,
+        now_unix,
+    ))??;
+    for c in &checked.results {
+        tracing::info!(check = %c.id, status = ?c.status, summary = %c.summary, "setup check");
     }
-    crate::expiry::record(ctx, &profile.name, &report.checks, now_unix);
+    ops::record_credentials(&ctx.paths, checked.credentials);
+    let report = CheckReport {
+        checks: checked.results,
+    };
     let overall = report.overall();
     if ctx.json {
         print_json(&CheckOutput {
             profile: &profile.name,
             kind: profile.kind.id(),
             overall,
-            checks: &report,
+            checks: &report.checks,
         });
     } else {
         print_checks(&report);
@@ -73,23 +63,32 @@ pub fn check(
 /// `onramp discover`
 pub fn discover(ctx: &Context, profile: &str, what: DiscoverWhat) -> Result<Exit, Failure> {
     let profile = ctx.profiles.load(profile)?;
-    let target = directory_target(&profile)?;
-    let secrets = ctx.secrets.as_ref();
-    match what {
-        DiscoverWhat::Ous => {
-            let tree = block_on(discover_ous(&target, secrets))??;
+    let kind = match what {
+        DiscoverWhat::Ous => DiscoveryKind::Ous,
+        DiscoverWhat::Groups => DiscoveryKind::Groups,
+        DiscoverWhat::Email => DiscoveryKind::Email,
+    };
+    let found = block_on(ops::discover(
+        &ctx.registry,
+        &profile,
+        ctx.secrets.as_ref(),
+        kind,
+    ))??;
+    match found {
+        Discovery::Ous { ous } => {
             if ctx.json {
-                print_json(&tree);
+                // One tree, as `discover ous --json` has always printed it.
+                match ous.first() {
+                    Some(root) => print_json(root),
+                    None => print_json(&ous),
+                }
             } else {
-                print_tree(&tree, 0);
+                for root in &ous {
+                    print_tree(root, 0);
+                }
             }
         }
-        DiscoverWhat::Groups => {
-            let groups = block_on(discover_groups(
-                &target,
-                secrets,
-                profile.sync.max_tag_length,
-            ))??;
+        Discovery::Groups { groups } => {
             if ctx.json {
                 print_json(&groups);
             } else {
@@ -107,12 +106,7 @@ pub fn discover(ctx: &Context, profile: &str, what: DiscoverWhat) -> Result<Exit
                 }
             }
         }
-        DiscoverWhat::Email => {
-            let report = block_on(discover_email(
-                &target,
-                secrets,
-                profile.sync.email_attribute,
-            ))??;
+        Discovery::Email { email: report } => {
             if ctx.json {
                 print_json(&report);
             } else {

@@ -1,7 +1,7 @@
 //! `onramp profile list|show|new|validate`.
 
-use onramp_core::error::ToReport;
-use onramp_core::profile::Profile;
+use onramp_engine::error::ToReport;
+use onramp_engine::profile::Profile;
 use serde::Serialize;
 
 use crate::context::Context;
@@ -18,7 +18,7 @@ struct ListItem<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     display_name: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<onramp_core::ErrorReport>,
+    error: Option<onramp_engine::ErrorReport>,
 }
 
 /// `profile list`
@@ -107,7 +107,7 @@ fn print_summary(p: &Profile) {
 pub fn new(
     ctx: &Context,
     name: &str,
-    kind: onramp_core::profile::IntegrationKind,
+    kind: onramp_engine::profile::IntegrationKind,
 ) -> Result<Exit, Failure> {
     let path = ctx.profiles.create(name, kind)?;
     tracing::info!(profile = name, kind = kind.id(), "profile created");
@@ -127,7 +127,7 @@ struct ValidationItem {
     profile: String,
     valid: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<onramp_core::ErrorReport>,
+    error: Option<onramp_engine::ErrorReport>,
 }
 
 /// `profile validate`

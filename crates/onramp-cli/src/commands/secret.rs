@@ -6,8 +6,8 @@
 
 use std::io::{IsTerminal, Read};
 
-use onramp_core::ErrorCode;
-use onramp_core::secret::{Secret, SecretName};
+use onramp_engine::ErrorCode;
+use onramp_engine::secret::{Secret, SecretName};
 
 use crate::context::Context;
 use crate::failure::{Exit, Failure};

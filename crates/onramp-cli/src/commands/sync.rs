@@ -1,9 +1,11 @@
 //! `onramp sync`, `onramp history` and `onramp approve`.
 
-use onramp_core::ErrorCode;
-use onramp_core::sync::plan::Plan;
-use onramp_core::sync::run::{SyncReport, run_sync};
-use onramp_core::sync::store::{RunId, RunStatus, StateStore};
+use onramp_engine::ErrorCode;
+use onramp_engine::ops;
+use onramp_engine::sync::plan::Plan;
+use onramp_engine::sync::progress::no_progress;
+use onramp_engine::sync::run::SyncReport;
+use onramp_engine::sync::store::{RunId, RunStatus, StateStore};
 
 use crate::context::Context;
 use crate::failure::{Exit, Failure};
@@ -19,12 +21,17 @@ fn open_store(ctx: &Context) -> Result<StateStore, Failure> {
 pub fn sync(ctx: &Context, profile: &str, preview: bool, now_unix: i64) -> Result<Exit, Failure> {
     let profile = ctx.profiles.load(profile)?;
     let store = open_store(ctx)?;
-    let report = block_on(run_sync(
-        &profile,
-        ctx.secrets.as_ref(),
-        &store,
-        preview,
-        now_unix,
+    let report = block_on(ops::sync(
+        ops::Sync {
+            registry: &ctx.registry,
+            profile: &profile,
+            secrets: ctx.secrets.as_ref(),
+            store: &store,
+            preview,
+            now_unix,
+            progress: &no_progress,
+        },
+        true,
     ))??;
     tracing::info!(profile = %profile.name, run = report.run.0, status = ?report.status, "sync finished");
     if ctx.json {
@@ -122,7 +129,7 @@ pub fn history(
     run: Option<i64>,
 ) -> Result<Exit, Failure> {
     let store = open_store(ctx)?;
-    let io = |e: onramp_core::sync::store::StoreError| Failure::new(ErrorCode::Io, e.to_string());
+    let io = |e: onramp_engine::sync::store::StoreError| Failure::new(ErrorCode::Io, e.to_string());
     if let Some(id) = run {
         let record = store
             .run(RunId(id))

@@ -1,8 +1,10 @@
 //! `onramp target check`.
 
-use onramp_core::ErrorCode;
-use onramp_core::check::CheckStatus;
-use onramp_core::target::check_target;
+use onramp_engine::ErrorCode;
+use onramp_engine::check::CheckStatus;
+use onramp_engine::expiry::certificate_items;
+use onramp_engine::ops;
+use onramp_engine::platform::check_target;
 use serde::Serialize;
 
 use crate::context::Context;
@@ -13,7 +15,7 @@ use crate::output::{print_checks, print_json};
 struct TargetCheckOutput<'a> {
     profile: &'a str,
     overall: CheckStatus,
-    checks: &'a [onramp_core::check::CheckResult],
+    checks: &'a [onramp_engine::check::CheckResult],
 }
 
 /// `target check`
@@ -43,11 +45,15 @@ pub fn check(ctx: &Context, profile: &str, now_unix: i64) -> Result<Exit, Failur
             ),
         ));
     };
+    ops::require_secrets(&profile, ctx.secrets.as_ref(), ops::Needed::Target)?;
     let report = crate::runtime::block_on(check_target(target, ctx.secrets.as_ref(), now_unix))?;
     for c in &report.checks {
         tracing::info!(check = %c.id, status = ?c.status, summary = %c.summary, "target check");
     }
-    crate::expiry::record(ctx, &profile.name, &report.checks, now_unix);
+    ops::record_credentials(
+        &ctx.paths,
+        certificate_items(&profile, &report.checks, now_unix),
+    );
     let overall = report.overall();
     if ctx.json {
         print_json(&TargetCheckOutput {

@@ -1,0 +1,171 @@
+//! The error contract at the engine's boundary.
+//!
+//! Inside the engine every module has its own `thiserror` enum. Where an error
+//! leaves the engine (the CLI, the Tauri IPC layer) it becomes an
+//! [`ErrorReport`]: a small, stable [`ErrorCode`] a UI can branch on, the
+//! human message, and ordered remediation steps. The codes are part of the
+//! public contract: add new ones, never rename.
+
+use serde::Serialize;
+
+/// Stable, machine-readable error categories shared by the CLI and the UI.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// A value given by the user (argument, field) is malformed.
+    InvalidInput,
+    /// No profile with that name or path exists.
+    ProfileNotFound,
+    /// A profile file exists but does not validate.
+    ProfileInvalid,
+    /// A profile with that name already exists.
+    ProfileExists,
+    /// The secret a profile references is not in the store.
+    SecretNotFound,
+    /// The secret store could not be used (locked keyring, unsafe file, …).
+    SecretStore,
+    /// Reading or writing a local file failed.
+    Io,
+    /// The operation is not supported yet for this integration.
+    NotSupported,
+    /// A run of that profile is already in progress.
+    AlreadyRunning,
+    /// Anything else: a bug or an unexpected environment.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, in declaration order (the UI's `ErrorCode` union must
+    /// list exactly these; a test checks `ui/src/types.ts`).
+    pub const ALL: [ErrorCode; 10] = [
+        ErrorCode::InvalidInput,
+        ErrorCode::ProfileNotFound,
+        ErrorCode::ProfileInvalid,
+        ErrorCode::ProfileExists,
+        ErrorCode::SecretNotFound,
+        ErrorCode::SecretStore,
+        ErrorCode::Io,
+        ErrorCode::NotSupported,
+        ErrorCode::AlreadyRunning,
+        ErrorCode::Internal,
+    ];
+
+    /// The code's wire name, as serialised.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidInput => "invalid_input",
+            ErrorCode::ProfileNotFound => "profile_not_found",
+            ErrorCode::ProfileInvalid => "profile_invalid",
+            ErrorCode::ProfileExists => "profile_exists",
+            ErrorCode::SecretNotFound => "secret_not_found",
+            ErrorCode::SecretStore => "secret_store",
+            ErrorCode::Io => "io",
+            ErrorCode::NotSupported => "not_supported",
+            ErrorCode::AlreadyRunning => "already_running",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+/// What an engine error looks like at the IPC and CLI boundary.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ErrorReport {
+    /// The stable category.
+    pub code: ErrorCode,
+    /// One human sentence (or a few) saying what is wrong.
+    pub message: String,
+    /// Ordered steps that fix it, when the engine knows them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub remediation: Vec<String>,
+}
+
+impl ErrorReport {
+    /// A report without remediation steps.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            remediation: Vec::new(),
+        }
+    }
+
+    /// Adds remediation steps.
+    pub fn with_remediation(mut self, steps: Vec<String>) -> Self {
+        self.remediation = steps;
+        self
+    }
+}
+
+impl std::fmt::Display for ErrorReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)?;
+        for (i, step) in self.remediation.iter().enumerate() {
+            write!(f, "\n  {}. {}", i + 1, step)?;
+        }
+        Ok(())
+    }
+}
+
+/// Implemented by every engine error that can cross the boundary.
+pub trait ToReport {
+    /// Converts the error into its boundary form.
+    fn to_report(&self) -> ErrorReport;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wire_names_match_serde() {
+        for code in ErrorCode::ALL {
+            let json = serde_json::to_value(code).unwrap();
+            assert_eq!(json, code.as_str());
+        }
+    }
+
+    /// The front end mirrors the codes in `ui/src/types.ts`; this keeps the
+    /// two in step: the `ErrorCode` union there must list exactly ours.
+    #[test]
+    fn typescript_error_codes_match() {
+        let mut ts = crate::ui_types::union("ErrorCode");
+        let mut rust: Vec<String> = ErrorCode::ALL
+            .iter()
+            .map(|c| c.as_str().to_owned())
+            .collect();
+        ts.sort_unstable();
+        rust.sort_unstable();
+        assert_eq!(
+            ts, rust,
+            "ui/src/types.ts ErrorCode differs from onramp_base::ErrorCode"
+        );
+    }
+
+    /// The `ErrorReport` interface in `ui/src/types.ts` has exactly the
+    /// fields a report serialises to, optional (`?:`) where the report
+    /// leaves the field out when empty.
+    #[test]
+    fn typescript_error_report_matches() {
+        let mut ts = crate::ui_types::interface_fields("ErrorReport");
+        ts.sort();
+        let keys = |report: &ErrorReport| -> Vec<String> {
+            let json = serde_json::to_value(report).unwrap();
+            let mut keys: Vec<String> = json.as_object().unwrap().keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        let full = keys(
+            &ErrorReport::new(ErrorCode::Internal, "m").with_remediation(vec!["step".to_owned()]),
+        );
+        let bare = keys(&ErrorReport::new(ErrorCode::Internal, "m"));
+        let mut rust: Vec<(String, bool)> = full
+            .iter()
+            .map(|k| (k.clone(), !bare.contains(k)))
+            .collect();
+        rust.sort();
+        assert_eq!(
+            ts, rust,
+            "ui/src/types.ts ErrorReport differs from onramp_base::ErrorReport (name, optional)"
+        );
+    }
+}
