@@ -20,8 +20,9 @@ for tool in slapd slapadd ldapsearch ldapmodify; do
 done
 export PATH="$PATH:/usr/sbin"
 
+. scripts/cargo-env.sh
 cargo build --release -p onramp-tests --bin sync-bench
-bin="${CARGO_TARGET_DIR:-target}/release/sync-bench"
+bin="$CARGO_TARGET_DIR/release/sync-bench"
 
 read -r load1 _ </proc/loadavg
 if awk "BEGIN { exit !($load1 > 0.5) }"; then

@@ -14,15 +14,14 @@ build_pkgs=(
   libwebkit2gtk-4.1-dev libgtk-3-dev libayatana-appindicator3-dev
   librsvg2-dev libsoup-3.0-dev libjavascriptcoregtk-4.1-dev libxdo-dev
   librsvg2-bin                        # rsvg-convert: scripts/icons.sh renders the SVG icons
-  nodejs npm
-  python3-venv                        # a newer Node.js from PyPI when the system's is too old
+  python3-venv                        # Node.js from PyPI (scripts/ensure-toolchains.sh): Debian's is too old
 )
 test_pkgs=(
   samba samba-ad-dc samba-ad-provision samba-dsdb-modules smbclient winbind krb5-user  # Samba AD DC
   slapd ldap-utils                               # OpenLDAP server and ldapsearch
   python3-venv python3-pip                       # scim2-server in a venv
   dbus dbus-x11 gnome-keyring libsecret-tools keyutils  # D-Bus session, Secret Service
-  xvfb xauth webkit2gtk-driver chromium chromium-driver
+  xvfb xauth webkit2gtk-driver chromium
   imagemagick                                    # `import`: scripts/screenshot.sh
   iproute2 openssl
 )
@@ -44,15 +43,31 @@ for p in "${want[@]}"; do
   fi
 done
 
-# Node may come from somewhere other than Debian (nodesource, nvm): accept it.
-if command -v node >/dev/null && command -v npm >/dev/null; then
-  filtered=()
-  for p in "${missing[@]}"; do [[ "$p" == nodejs || "$p" == npm ]] || filtered+=("$p"); done
-  missing=("${filtered[@]}")
-fi
+# The tests start their own slapd and Samba DC on loopback; the services
+# the packages ship would hold ports 389/636 (and 53, 88, 445) on a host
+# that runs systemd. They are masked, so neither an install nor a reboot
+# starts them.
+packaged_services=(slapd samba-ad-dc smbd nmbd winbind)
+mask_packaged_services() {
+  [ "$profile" = test ] || return 0
+  [ -d /run/systemd/system ] || return 0
+  local units=()
+  for s in "${packaged_services[@]}"; do
+    if systemctl list-unit-files "$s.service" >/dev/null 2>&1 \
+      && [ "$(systemctl is-enabled "$s.service" 2>/dev/null)" != masked ]; then
+      units+=("$s.service")
+    fi
+  done
+  [ ${#units[@]} -gt 0 ] || return 0
+  echo "system packages: masking ${units[*]} (the tests start their own servers)"
+  $sudo systemctl mask --now "${units[@]}" >/dev/null 2>&1 || $sudo systemctl mask "${units[@]}" >/dev/null
+}
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "system packages: all present"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || { command -v sudo >/dev/null && sudo="sudo"; }
+  mask_packaged_services
   exit 0
 fi
 
@@ -68,5 +83,21 @@ echo "system packages: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
 # Services that the packages would start (smbd, slapd, samba-ad-dc) are not wanted:
-# the tests start their own instances on loopback.
+# the tests start their own instances on loopback. A policy-rc.d that denies
+# every start keeps the packages' scripts from starting them during the
+# install; it is removed again however the install ends, and one that was
+# there before is left alone.
+policy=/usr/sbin/policy-rc.d
+own_policy=0
+if [ "$profile" = test ] && [ ! -e "$policy" ]; then
+  printf '#!/bin/sh\n# scripts/install-system-deps.sh: no service starts during the install\nexit 101\n' \
+    | $sudo tee "$policy" >/dev/null
+  $sudo chmod 755 "$policy"
+  own_policy=1
+fi
+remove_policy() { if [ "$own_policy" -eq 1 ]; then $sudo rm -f "$policy"; fi; }
+trap remove_policy EXIT
 $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+remove_policy
+own_policy=0
+mask_packaged_services

@@ -46,7 +46,8 @@ fi
 bash scripts/ensure-toolchains.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 . scripts/node-env.sh
+. scripts/cargo-env.sh
 bash scripts/build-ui.sh
 cargo build -p onramp-desktop
 
-exec "${launcher[@]}" "${CARGO_TARGET_DIR:-$root/target}/debug/onramp-desktop"
+exec "${launcher[@]}" "$CARGO_TARGET_DIR/debug/onramp-desktop"

@@ -7,7 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/onramp/target}"
+. scripts/cargo-env.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 out="$(realpath -m "${1:-$root/docs/screenshots}")"
 

@@ -8,9 +8,8 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n== %s\n' "$*"; }
 
-# One build folder for every checkout on this machine, so a fresh clone (CI)
-# reuses what earlier runs compiled. Override with CARGO_TARGET_DIR.
-export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/onramp/target}"
+# One build folder for every checkout on this machine (scripts/cargo-env.sh).
+. scripts/cargo-env.sh
 
 step "system packages and test servers"
 bash scripts/install-test-servers.sh

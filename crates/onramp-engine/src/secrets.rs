@@ -176,7 +176,10 @@ mod tests {
         assert_eq!(view.get(&saved).unwrap().expose(), "old-token");
         // Another wizard's values are not visible.
         let other = Layered::new(&staged, "ldap", &names, base).unwrap();
-        assert!(other.get(&names[0].1).is_err());
+        assert!(matches!(
+            other.get(&names[0].1),
+            Err(SecretError::NotFound { .. })
+        ));
         staged.clear("ad");
         assert!(
             staged

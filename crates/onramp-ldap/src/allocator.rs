@@ -38,10 +38,17 @@ const ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
 /// (on Linux) turns transparent huge pages off for the process, unless the
 /// environment says otherwise.
 pub fn configure() {
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+    configure_unless(|name| std::env::var_os(name).is_some());
+}
+
+/// [`configure`], with `is_set` saying which `MIMALLOC_*` variables the
+/// environment sets (passed in so the test does not depend on the
+/// environment it runs in).
+fn configure_unless(is_set: impl Fn(&str) -> bool) {
+    if !is_set("MIMALLOC_PURGE_DELAY") {
         set_option(PURGE_DELAY, 0);
     }
-    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none() {
+    if !is_set("MIMALLOC_ALLOW_THP") {
         set_option(ALLOW_THP, 0);
         // mimalloc makes this call itself only at start-up. A kernel without
         // the setting just keeps huge pages: slower, not wrong.
@@ -67,19 +74,18 @@ mod tests {
         unsafe { libmimalloc_sys::mi_option_get(option) }
     }
 
-    /// One test, as `configure` changes the whole process.
+    /// One test, as configuring changes the whole process: first with both
+    /// variables "set" (nothing may change), then with neither.
     #[test]
-    fn configure_sets_the_options_it_names() {
-        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some()
-            || std::env::var_os("MIMALLOC_ALLOW_THP").is_some()
-        {
-            return;
-        }
-        // The defaults: a purge delay of 1000 ms (no other option near it
-        // defaults to that) and huge pages allowed.
-        assert_eq!(get_option(PURGE_DELAY), 1000);
-        assert_eq!(get_option(ALLOW_THP), 1);
-        configure();
+    fn configure_sets_the_options_the_environment_leaves_alone() {
+        let before = (get_option(PURGE_DELAY), get_option(ALLOW_THP));
+        configure_unless(|_| true);
+        assert_eq!((get_option(PURGE_DELAY), get_option(ALLOW_THP)), before);
+        // Each variable guards only its own option.
+        configure_unless(|name| name == "MIMALLOC_ALLOW_THP");
+        assert_eq!(get_option(PURGE_DELAY), 0);
+        assert_eq!(get_option(ALLOW_THP), before.1);
+        configure_unless(|_| false);
         assert_eq!(get_option(PURGE_DELAY), 0);
         assert_eq!(get_option(ALLOW_THP), 0);
         #[cfg(target_os = "linux")]

@@ -258,9 +258,15 @@ mod tests {
         store.save("corp", &renamed, true).unwrap();
         assert_eq!(store.load("corp").unwrap().display_name, "HQ");
         // Invalid text is refused and the saved file is untouched.
-        assert!(store.save("corp", "kind = 1", true).is_err());
+        assert!(matches!(
+            store.save("corp", "kind = 1", true),
+            Err(ProfileError::Invalid { ref key, .. }) if key == "kind"
+        ));
         assert_eq!(store.load("corp").unwrap().display_name, "HQ");
-        assert!(store.save("../evil", &text, true).is_err());
+        assert!(matches!(
+            store.save("../evil", &text, true),
+            Err(ProfileError::InvalidName { ref name }) if name == "../evil"
+        ));
         let files: Vec<_> = std::fs::read_dir(store.dir()).unwrap().collect();
         assert_eq!(files.len(), 1, "no temporary files left behind");
     }
@@ -280,7 +286,10 @@ mod tests {
         let list = store.list().unwrap();
         assert_eq!(list.len(), 2);
         assert_eq!(list[0].name, "broken");
-        assert!(list[0].profile.is_err());
+        assert!(matches!(
+            list[0].profile,
+            Err(ProfileError::Invalid { ref key, .. }) if key == "kind"
+        ));
         assert_eq!(list[1].profile.as_ref().unwrap().kind, IntegrationKind::Ad);
         assert_eq!(store.resolve("corp-ad").unwrap(), path);
         assert_eq!(store.resolve(path.to_str().unwrap()).unwrap(), path);

@@ -70,6 +70,9 @@ mod tests {
         store.set(&name, &Secret::new("v".into())).unwrap();
         assert_eq!(store.get(&name).unwrap().expose(), "v");
         store.delete(&name).unwrap();
-        assert!(store.delete(&name).is_err());
+        assert!(matches!(
+            store.delete(&name),
+            Err(SecretError::NotFound { .. })
+        ));
     }
 }

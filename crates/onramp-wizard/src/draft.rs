@@ -264,9 +264,9 @@ fn build(
             }
         };
         if let Some(value) = value
-            && let Err(message) = insert_dotted(&mut table, &field.key, value)
+            && let Err(e) = insert_dotted(&mut table, &field.key, value)
         {
-            errors.push(FieldError::new(&field.key, message));
+            errors.push(FieldError::new(&field.key, e.to_string()));
         }
     }
     default_target_auth(&mut table);

@@ -371,5 +371,14 @@ fn a_draft_through_a_step_needs_only_that_far() {
         .unwrap_err()
         .errors;
     assert_eq!(errs[0].key, "target.url");
-    assert!(draft_profile_through(&w, &v, dir(), &registry(), "nope").is_err());
+    let errs = draft_profile_through(&w, &v, dir(), &registry(), "nope")
+        .unwrap_err()
+        .errors;
+    assert_eq!(errs.len(), 1);
+    assert_eq!(errs[0].key, "");
+    assert!(
+        errs[0].message.contains("no step 'nope'"),
+        "{}",
+        errs[0].message
+    );
 }

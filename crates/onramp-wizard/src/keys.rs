@@ -18,18 +18,32 @@ use super::model::{Field, ValueShape};
 /// The meta key naming the profile file rather than a key inside it.
 pub const PROFILE_NAME_KEY: &str = "profile.name";
 
+/// Why a value could not be written at a dotted key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub(super) enum DottedKeyError {
+    /// A part of the key is empty (`a..c`, `.a`).
+    #[error("'{0}' is not a dotted key such as connection.url")]
+    Malformed(String),
+    /// A part of the path holds a plain value, not a table.
+    #[error("'{part}' in '{key}' is a value, not a table")]
+    NotATable {
+        /// The part that is a value.
+        part: String,
+        /// The whole key.
+        key: String,
+    },
+}
+
 /// Writes `value` at the dotted `key`, creating the tables on the way.
 /// Fails when a part of the path is already a plain value.
 pub(super) fn insert_dotted(
     table: &mut toml::Table,
     key: &str,
     value: toml::Value,
-) -> Result<(), String> {
+) -> Result<(), DottedKeyError> {
     let parts: Vec<&str> = key.split('.').collect();
     if parts.iter().any(|p| p.is_empty()) {
-        return Err(format!(
-            "'{key}' is not a dotted key such as connection.url"
-        ));
+        return Err(DottedKeyError::Malformed(key.to_owned()));
     }
     let (leaf, path) = parts.split_last().expect("split yields at least one part");
     let mut current = table;
@@ -39,7 +53,12 @@ pub(super) fn insert_dotted(
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
         current = match entry {
             toml::Value::Table(t) => t,
-            _ => return Err(format!("'{part}' in '{key}' is a value, not a table")),
+            _ => {
+                return Err(DottedKeyError::NotATable {
+                    part: (*part).to_owned(),
+                    key: key.to_owned(),
+                });
+            }
         };
     }
     current.insert((*leaf).to_owned(), value);
@@ -65,8 +84,8 @@ pub(super) fn probe(kind: IntegrationKind, key: &str, value: toml::Value) -> Pro
         .parse()
         .expect("every profile template parses (profile::store tests)");
     remove_dotted(&mut table, key);
-    if let Err(message) = insert_dotted(&mut table, key, value) {
-        return Probe::Unknown(message);
+    if let Err(e) = insert_dotted(&mut table, key, value) {
+        return Probe::Unknown(e.to_string());
     }
     let text = match toml::to_string(&table) {
         Ok(t) => t,
@@ -202,8 +221,17 @@ mod tests {
         let mut t = toml::Table::new();
         insert_dotted(&mut t, "a.b.c", s("v")).unwrap();
         assert_eq!(t["a"]["b"]["c"].as_str(), Some("v"));
-        assert!(insert_dotted(&mut t, "a.b.c.d", s("v")).is_err());
-        assert!(insert_dotted(&mut t, "a..c", s("v")).is_err());
+        assert_eq!(
+            insert_dotted(&mut t, "a.b.c.d", s("v")),
+            Err(DottedKeyError::NotATable {
+                part: "c".into(),
+                key: "a.b.c.d".into()
+            })
+        );
+        assert_eq!(
+            insert_dotted(&mut t, "a..c", s("v")),
+            Err(DottedKeyError::Malformed("a..c".into()))
+        );
         assert!(concerns("sync.groups", "sync.groups[2]"));
         assert!(concerns("synk.team", "synk"));
         assert!(!concerns("sync.group", "sync.groups"));

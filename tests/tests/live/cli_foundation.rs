@@ -305,14 +305,20 @@ fn keyring_store_on_private_session_bus(fx: &Fixtures) -> Result<(), Failed> {
     )?;
     let del = cli.run(&["secret", "delete", "platform-token"]);
     ensure(del.code == 0, describe(&del))?;
+    // A missing secret is a configuration error (exit 2) before anything
+    // connects, with the remedy in the JSON too.
     let after = cli.run(&["--json", "target", "check", "--profile", "p"]);
-    let auth = check(&after.json(), "target.auth").clone();
+    let error = &after.json()["error"];
     ensure(
-        after.code == 3
-            && auth["summary"]
+        after.code == 2
+            && error["code"] == "secret_not_found"
+            && error["message"]
                 .as_str()
                 .unwrap_or_default()
-                .contains("not in the OS keyring"),
+                .contains("not in the OS keyring")
+            && error["remediation"]
+                .to_string()
+                .contains("onramp secret set platform-token"),
         describe(&after),
     )
 }
@@ -645,20 +651,27 @@ fn target_check_missing_secret(fx: &Fixtures) -> Result<(), Failed> {
     );
     let run = cli.run(&["--json", "target", "check", "--profile", "p"]);
     let json = run.json();
-    let auth = check(&json, "target.auth");
+    let error = &json["error"];
     ensure(
-        run.code == 3
-            && auth["summary"]
+        run.code == 2
+            && error["code"] == "secret_not_found"
+            && error["message"]
                 .as_str()
                 .unwrap_or_default()
                 .contains("'never-stored' is not in the file store"),
         describe(&run),
     )?;
     ensure(
-        auth["remediation"]
+        error["remediation"]
             .to_string()
             .contains("onramp secret set never-stored"),
         describe(&run),
+    )?;
+    // The text output shows the same remedy.
+    let text = cli.run(&["target", "check", "--profile", "p"]);
+    ensure(
+        text.code == 2 && text.stderr.contains("onramp secret set never-stored"),
+        describe(&text),
     )
 }
 

@@ -1,21 +1,21 @@
-//! The desktop's own notifications, through `notify-rust`.
+//! The desktop's own notifications, over D-Bus (zbus).
 //!
 //! On Linux (and the BSDs) a notification is a `Notify` call to
-//! `org.freedesktop.Notifications` on the session bus. Each one carries the
-//! `default` action ("Open run"), which the server invokes when the admin
-//! clicks the notification; a background thread per notification waits for
-//! that `ActionInvoked` signal and calls the `on_click` callback given at
-//! construction, and ends when the notification is closed (expired,
-//! dismissed, or clicked). Servers that do not support actions get no such
-//! thread. Servers that render markup in the body get it escaped, so a run
-//! message with `<` or `&` reads as written.
+//! `org.freedesktop.Notifications` on the session bus (the Desktop
+//! Notifications Specification). Each one carries the `default` action
+//! ("Open run"), which the server invokes when the admin clicks the
+//! notification; a background thread per notification waits for that
+//! `ActionInvoked` signal and calls the `on_click` callback given at
+//! construction, and ends when the notification is clicked or closed
+//! (`NotificationClosed`: expired or dismissed). Servers that do not
+//! support actions get no such thread. Servers that render markup in the
+//! body get it escaped, so a run message with `<` or `&` reads as written.
 //!
-//! Before each notification the server's capabilities are asked for over a
-//! connection of our own (zbus, the D-Bus library `notify-rust` uses), which
-//! also sorts failures by their typed D-Bus error rather than by message
-//! text: no session bus at all, no notification server on it
-//! (`ServiceUnknown`: a headless session), or a refusal. Callers log them
-//! and carry on.
+//! The thread's subscription to the signals is made *before* the `Notify`
+//! call, on the same connection, so a click or a close that follows at once
+//! cannot pass unseen. Failures are sorted by their typed D-Bus error: no
+//! session bus at all, no notification server on it (`ServiceUnknown`: a
+//! headless session), or a refusal. Callers log them and carry on.
 //!
 //! Windows and macOS are not wired up yet: `notify` says so with
 //! [`NotifyError::Unsupported`].
@@ -76,46 +76,50 @@ impl Notifier for DesktopNotifier {
 #[cfg(all(unix, not(target_os = "macos")))]
 impl DesktopNotifier {
     fn show(&self, n: &Notification) -> Result<(), NotifyError> {
-        let capabilities = server_capabilities()?;
+        let bus = zbus::blocking::Connection::session().map_err(|e| NotifyError::NoBus {
+            detail: e.to_string(),
+        })?;
+        let capabilities = server_capabilities(&bus)?;
         let has = |c: &str| capabilities.iter().any(|have| have == c);
         let body = if has("body-markup") {
             escape_markup(&n.body)
         } else {
             n.body.clone()
         };
-        let handle = notify_rust::Notification::new()
-            .appname(APP_NAME)
-            .summary(&n.summary)
-            .body(&body)
-            .action(DEFAULT_ACTION, DEFAULT_ACTION_LABEL)
-            .urgency(match n.urgency {
-                super::Urgency::Low => notify_rust::Urgency::Low,
-                super::Urgency::Normal => notify_rust::Urgency::Normal,
-                super::Urgency::Critical => notify_rust::Urgency::Critical,
-            })
-            .show()
-            .map_err(classify)?;
-        if has("actions") {
-            self.wait_for_click(handle, n.clone());
+        let signals = if has("actions") {
+            Some(subscribe(&bus)?)
+        } else {
+            None
+        };
+        let id = send_notify(&bus, n, &body)?;
+        if let Some(signals) = signals {
+            self.wait_for_click(signals, id, n.clone());
         }
         Ok(())
     }
 
-    /// Waits on a thread of its own for the click on `handle`; the thread
-    /// ends when the notification is clicked or closed, or the bus goes away.
-    fn wait_for_click(&self, handle: notify_rust::NotificationHandle, n: Notification) {
+    /// Waits on a thread of its own for the click on notification `id`;
+    /// the thread ends when it is clicked or closed, or the bus goes away.
+    fn wait_for_click(&self, signals: zbus::blocking::MessageIterator, id: u32, n: Notification) {
         let on_click = self.on_click.clone();
         let waiting = Waiting::enter(&self.waiting);
-        let id = handle.id();
         let spawned = std::thread::Builder::new()
             .name(format!("notification-{id}"))
             .spawn(move || {
                 let _waiting = waiting;
-                handle.wait_for_action(|action| {
-                    if action == DEFAULT_ACTION {
-                        on_click(&n);
+                for message in signals {
+                    let Ok(message) = message else { break };
+                    match signal_about(&message, id) {
+                        Some(Signal::Action(action)) => {
+                            if action == DEFAULT_ACTION {
+                                on_click(&n);
+                            }
+                            break;
+                        }
+                        Some(Signal::Closed) => break,
+                        None => {}
                     }
-                });
+                }
             });
         if let Err(e) = spawned {
             tracing::warn!(
@@ -123,6 +127,96 @@ impl DesktopNotifier {
             );
         }
     }
+}
+
+/// What the server said about one notification.
+#[cfg(all(unix, not(target_os = "macos")))]
+#[derive(Debug, PartialEq, Eq)]
+enum Signal {
+    /// `ActionInvoked` with this action key.
+    Action(String),
+    /// `NotificationClosed`.
+    Closed,
+}
+
+/// The signal `message` carries about notification `id`, if it is one.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn signal_about(message: &zbus::Message, id: u32) -> Option<Signal> {
+    let header = message.header();
+    let body = message.body();
+    match header.member()?.as_str() {
+        "ActionInvoked" => match body.deserialize::<(u32, String)>() {
+            Ok((of, action)) if of == id => Some(Signal::Action(action)),
+            _ => None,
+        },
+        "NotificationClosed" => match body.deserialize::<(u32, u32)>() {
+            Ok((of, _reason)) if of == id => Some(Signal::Closed),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Subscribes to the server's signals on `bus`.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn subscribe(
+    bus: &zbus::blocking::Connection,
+) -> Result<zbus::blocking::MessageIterator, NotifyError> {
+    let refused = |e: zbus::Error| NotifyError::Refused {
+        detail: format!("cannot subscribe to the server's signals: {e}"),
+    };
+    let rule = zbus::MatchRule::builder()
+        .msg_type(zbus::message::Type::Signal)
+        .sender(SERVER)
+        .and_then(|b| b.interface(SERVER))
+        .and_then(|b| b.path(SERVER_PATH))
+        .map_err(refused)?
+        .build();
+    zbus::blocking::MessageIterator::for_match_rule(rule, bus, Some(16)).map_err(refused)
+}
+
+/// Shows `n` with `body`; returns the server's id for it.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn send_notify(
+    bus: &zbus::blocking::Connection,
+    n: &Notification,
+    body: &str,
+) -> Result<u32, NotifyError> {
+    use std::collections::HashMap;
+    use zbus::zvariant::Value;
+
+    let urgency: u8 = match n.urgency {
+        super::Urgency::Low => 0,
+        super::Urgency::Normal => 1,
+        super::Urgency::Critical => 2,
+    };
+    let hints: HashMap<&str, Value<'_>> = HashMap::from([("urgency", Value::U8(urgency))]);
+    // app_name, replaces_id, app_icon, summary, body, actions, hints,
+    // expire_timeout (-1: the server's default).
+    let reply = bus
+        .call_method(
+            Some(SERVER),
+            SERVER_PATH,
+            Some(SERVER),
+            "Notify",
+            &(
+                APP_NAME,
+                0u32,
+                "",
+                n.summary.as_str(),
+                body,
+                vec![DEFAULT_ACTION, DEFAULT_ACTION_LABEL],
+                hints,
+                -1i32,
+            ),
+        )
+        .map_err(call_error)?;
+    reply
+        .body()
+        .deserialize::<u32>()
+        .map_err(|e| NotifyError::Refused {
+            detail: format!("Notify answered something else than an id: {e}"),
+        })
 }
 
 #[cfg(not(all(unix, not(target_os = "macos"))))]
@@ -165,12 +259,9 @@ const NO_SERVER: [&str; 2] = [
     "org.freedesktop.DBus.Error.NameHasNoOwner",
 ];
 
-/// Asks the notification server for its capabilities on the session bus.
+/// Asks the notification server for its capabilities.
 #[cfg(all(unix, not(target_os = "macos")))]
-fn server_capabilities() -> Result<Vec<String>, NotifyError> {
-    let bus = zbus::blocking::Connection::session().map_err(|e| NotifyError::NoBus {
-        detail: e.to_string(),
-    })?;
+fn server_capabilities(bus: &zbus::blocking::Connection) -> Result<Vec<String>, NotifyError> {
     let reply = bus
         .call_method(
             Some(SERVER),
@@ -179,12 +270,7 @@ fn server_capabilities() -> Result<Vec<String>, NotifyError> {
             "GetCapabilities",
             &(),
         )
-        .map_err(|e| match &e {
-            zbus::Error::MethodError(name, _, _) => method_error(name.as_str(), e.to_string()),
-            _ => NotifyError::Refused {
-                detail: e.to_string(),
-            },
-        })?;
+        .map_err(call_error)?;
     reply
         .body()
         .deserialize::<Vec<String>>()
@@ -203,14 +289,15 @@ fn method_error(name: &str, detail: String) -> NotifyError {
     }
 }
 
-/// Sorts a failed `Notify` (after the capabilities were read, so the bus is
-/// there). `notify-rust` keeps the zbus error private; its text starts with
-/// the D-Bus error name when the bus answered with one.
+/// Sorts a failed call by the D-Bus error the bus or the server answered.
 #[cfg(all(unix, not(target_os = "macos")))]
-fn classify(e: notify_rust::error::Error) -> NotifyError {
-    let detail = e.to_string();
-    let name = detail.split(':').next().unwrap_or_default().to_owned();
-    method_error(&name, detail)
+fn call_error(e: zbus::Error) -> NotifyError {
+    match &e {
+        zbus::Error::MethodError(name, _, _) => method_error(name.as_str(), e.to_string()),
+        _ => NotifyError::Refused {
+            detail: e.to_string(),
+        },
+    }
 }
 
 /// Escapes the characters the notification body markup gives a meaning to.
