@@ -34,6 +34,7 @@ pub fn app_binary() -> Result<PathBuf, String> {
     let dir = exe.parent().and_then(Path::parent).ok_or("no target dir")?;
     let bin = dir.join("onramp-desktop");
     if bin.exists() {
+        crate::fresh::ensure_fresh(&bin, "onramp-desktop")?;
         Ok(bin)
     } else {
         Err(format!(

@@ -29,6 +29,7 @@ pub mod fake_http;
 pub mod fake_notifications;
 pub mod fake_tray_host;
 pub mod fault_proxy;
+pub mod fresh;
 pub mod ldap;
 pub mod onramp_cli;
 pub mod pki;

@@ -22,6 +22,9 @@ pub fn onramp_bin() -> PathBuf {
         "{} is missing: run `cargo build -p onramp-cli` before the tests (scripts/test.sh does)",
         bin.display()
     );
+    if let Err(stale) = crate::fresh::ensure_fresh(&bin, "onramp-cli") {
+        panic!("{stale}");
+    }
     bin
 }
 
