@@ -64,6 +64,7 @@ fn main() {
                 // A desktop without a tray area still gets the window and the scheduler.
                 tracing::warn!("no tray icon: {e}");
             }
+            tray::follow_health(app.handle());
             let refresh = app.handle().clone();
             tauri::async_runtime::spawn_blocking(move || tray::refresh(&refresh));
             scheduler::spawn(app.handle().clone());

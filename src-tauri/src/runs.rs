@@ -2,8 +2,8 @@
 //! scheduler, all through the engine's `SyncRunner`, which never runs one
 //! profile twice at once.
 //!
-//! Every start and end is an `onramp://health-changed` event and a tray
-//! refresh, so the dashboard and the icon follow scheduled runs too.
+//! Every start and end is an `onramp://health-changed` event, which the
+//! dashboard and the tray icon follow, so they show scheduled runs too.
 
 use onramp_engine::error::{ErrorCode, ErrorReport, ToReport};
 use onramp_engine::sync::SyncProgress;
@@ -13,7 +13,6 @@ use tauri::{AppHandle, Manager};
 use crate::engine::{self, now_unix};
 use crate::events::{self, HEALTH_CHANGED};
 use crate::state::AppState;
-use crate::tray;
 
 /// Runs `profile` now, streaming progress to `progress`; returns the report.
 pub async fn run_profile<P>(
@@ -60,7 +59,7 @@ fn app_finished(app: &AppHandle, profile: &str) {
         .scheduler()
         .finished(profile, now_unix());
     app.state::<AppState>().scheduler_wake.notify_one();
-    tray::health_changed(app);
+    events::emit(app, HEALTH_CHANGED, ());
 }
 
 /// Starts a run of `profile` in the background (scheduler, tray); its

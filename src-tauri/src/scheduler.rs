@@ -17,6 +17,7 @@ use crate::engine::{self, now_unix};
 use crate::events::{self, HEALTH_CHANGED};
 use crate::runs;
 use crate::state::AppState;
+use onramp_engine::sync::store::FILE_NAME;
 
 /// How often the due times are looked at.
 const TICK: Duration = Duration::from_secs(20);
@@ -60,47 +61,8 @@ pub fn spawn(app: AppHandle) {
 /// The profiles due now (blocking: reads the profile files and the run history).
 fn due_now(app: &AppHandle) -> Result<Vec<String>, onramp_engine::ErrorReport> {
     let state = app.state::<AppState>();
-    let entries = state.profiles()?.list().map_err(|e| e.to_report())?;
-    let scheduled: Vec<_> = entries
-        .into_iter()
-        .filter_map(|e| e.profile.ok())
-        .map(|p| (p.name, p.schedule))
-        .collect();
-    let now = now_unix();
-    let last_runs = last_run_times(&state, &scheduled);
-    let mut scheduler = state.scheduler();
-    for (name, at) in last_runs {
-        scheduler.remember_last_run(&name, at);
-    }
-    Ok(scheduler.plan(&scheduled, now))
-}
-
-/// When each profile last started an applying run, from the state store,
-/// so a restart does not forget that a profile is overdue (or just ran).
-fn last_run_times(
-    state: &AppState,
-    profiles: &[(String, onramp_engine::profile::Schedule)],
-) -> Vec<(String, i64)> {
-    let Ok(paths) = state.paths() else {
-        return Vec::new();
-    };
-    if !paths
-        .data_dir
-        .join(onramp_engine::sync::store::FILE_NAME)
-        .exists()
-    {
-        return Vec::new();
-    }
-    let Ok(store) = crate::state::open_store(&paths) else {
-        return Vec::new();
-    };
-    profiles
-        .iter()
-        .filter_map(|(name, _)| {
-            let runs = store.runs(Some(name), 20).ok()?;
-            runs.into_iter()
-                .find(|r| r.mode == onramp_engine::sync::store::RunMode::Apply)
-                .map(|r| (name.clone(), r.started_at))
-        })
-        .collect()
+    let store = state.paths()?.data_dir.join(FILE_NAME);
+    let profiles = state.profiles()?;
+    onramp_engine::schedule::due_now(&profiles, &store, &mut state.scheduler(), now_unix())
+        .map_err(|e| e.to_report())
 }

@@ -2,12 +2,14 @@
 //! menu "Sync Now", "Open Onramp", "Quit".
 //!
 //! Closing the window keeps Onramp in the tray, because the scheduler lives
-//! in this process; "Quit" is the way out.
+//! in this process; "Quit" is the way out. The icon follows the
+//! `onramp://health-changed` event ([`follow_health`]), so the code that
+//! starts runs and saves profiles never calls into the tray.
 
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Listener, Manager};
 
 use crate::events::{self, HEALTH_CHANGED, OPEN_DASHBOARD};
 use crate::state::AppState;
@@ -59,14 +61,15 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
     Ok(())
 }
 
-/// The profiles' health may have changed (a run ended, a profile was saved,
-/// a held run approved): recolours the tray and tells the window, off the
-/// async threads (reading the health reads the state store).
-pub fn health_changed(app: &AppHandle) {
-    let app = app.clone();
-    tauri::async_runtime::spawn_blocking(move || {
-        refresh(&app);
-        events::emit(&app, HEALTH_CHANGED, ());
+/// Recolours the tray whenever the profiles' health may have changed (the
+/// `onramp://health-changed` event: a run started or ended, a profile was
+/// saved, a held run approved), off the async threads (reading the health
+/// reads the state store). Whoever changes the health only emits the event.
+pub fn follow_health(app: &AppHandle) {
+    let handle = app.clone();
+    app.listen_any(HEALTH_CHANGED, move |_| {
+        let app = handle.clone();
+        tauri::async_runtime::spawn_blocking(move || refresh(&app));
     });
 }
 

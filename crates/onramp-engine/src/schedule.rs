@@ -153,6 +153,56 @@ impl Entry {
     }
 }
 
+/// The profiles in `profiles` due now: reads the profile files and, from
+/// the state store at `store_path` (when it exists), when each last started
+/// an applying run, so a restart does not forget that a profile is overdue
+/// or has just run. The headless agent and the desktop shell both ask this.
+pub fn due_now(
+    profiles: &onramp_profile::ProfileStore,
+    store_path: &std::path::Path,
+    scheduler: &mut Scheduler,
+    now_unix: i64,
+) -> Result<Vec<String>, onramp_profile::ProfileError> {
+    let scheduled: Vec<(String, Schedule)> = profiles
+        .list()?
+        .into_iter()
+        .filter_map(|e| e.profile.ok())
+        .map(|p| (p.name, p.schedule))
+        .collect();
+    for (name, at) in last_run_times(store_path, &scheduled) {
+        scheduler.remember_last_run(&name, at);
+    }
+    Ok(scheduler.plan(&scheduled, now_unix))
+}
+
+/// When each of `profiles` last started an applying run; none known when
+/// the store does not exist yet or cannot be read (the schedule then counts
+/// from now, which is what a first start should do).
+fn last_run_times(
+    store_path: &std::path::Path,
+    profiles: &[(String, Schedule)],
+) -> Vec<(String, i64)> {
+    if !store_path.exists() {
+        return Vec::new();
+    }
+    let store = match onramp_sync::store::StateStore::open(store_path) {
+        Ok(store) => store,
+        Err(e) => {
+            tracing::warn!("scheduler: cannot read the run history: {e}");
+            return Vec::new();
+        }
+    };
+    profiles
+        .iter()
+        .filter_map(|(name, _)| {
+            let runs = store.runs(Some(name), 20).ok()?;
+            runs.into_iter()
+                .find(|r| r.mode == onramp_sync::store::RunMode::Apply)
+                .map(|r| (name.clone(), r.started_at))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -389,5 +439,51 @@ mod tests {
             s.remember_last_run(name, T0 - 60 * MIN);
         }
         assert_eq!(s.plan(&p, T0), ["z", "a", "m"]);
+    }
+
+    /// `due_now` reads the profiles and the last applying runs from disk.
+    #[test]
+    fn due_now_remembers_the_last_run_from_the_state_store() {
+        use onramp_sync::store::{FILE_NAME, RunMode, RunStatus, RunSummary, StateStore};
+
+        let dir = tempfile::tempdir().unwrap();
+        let profiles = onramp_profile::ProfileStore::new(dir.path().join("profiles"));
+        let text = |name: &str| {
+            format!(
+                "kind = \"ldap\"\n[connection]\nurl = \"ldaps://ldap.example.com\"\n\
+                 bind_dn = \"cn=svc,dc=example,dc=com\"\nbind_password_secret = \"{name}-bind\"\n\
+                 [schedule]\nenabled = true\ninterval_minutes = 15\n"
+            )
+        };
+        profiles.save("stale", &text("stale"), false).unwrap();
+        profiles.save("fresh", &text("fresh"), false).unwrap();
+        let store_path = dir.path().join(FILE_NAME);
+        let now = 1_000_000;
+        // No store yet: nothing ran, nothing is known, nobody is overdue.
+        let mut scheduler = Scheduler::new(7);
+        assert!(
+            due_now(&profiles, &store_path, &mut scheduler, now)
+                .unwrap()
+                .is_empty()
+        );
+
+        let store = StateStore::open(&store_path).unwrap();
+        for (name, started) in [("stale", now - 20 * 60), ("fresh", now - 60)] {
+            let run = store.begin_run(name, RunMode::Apply, started).unwrap();
+            store
+                .finish_run(
+                    run,
+                    RunStatus::Ok,
+                    &RunSummary::default(),
+                    None,
+                    started + 5,
+                )
+                .unwrap();
+        }
+        let mut scheduler = Scheduler::new(7);
+        assert_eq!(
+            due_now(&profiles, &store_path, &mut scheduler, now).unwrap(),
+            ["stale"]
+        );
     }
 }

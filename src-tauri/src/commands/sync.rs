@@ -47,7 +47,7 @@ pub async fn approve_run(app: AppHandle, run_id: i64) -> Result<(), ErrorReport>
         Ok(())
     })
     .await?;
-    crate::tray::health_changed(&emitter);
+    crate::events::emit(&emitter, crate::events::HEALTH_CHANGED, ());
     Ok(())
 }
 

@@ -251,6 +251,6 @@ pub async fn save_profile(
     })
     .await?;
     emitter.state::<AppState>().scheduler_wake.notify_one();
-    crate::tray::health_changed(&emitter);
+    crate::events::emit(&emitter, crate::events::HEALTH_CHANGED, ());
     Ok(summary)
 }
