@@ -85,24 +85,7 @@ fn main() {
                 let _ = window.hide();
             }
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::profiles::list_profiles,
-            commands::wizard::list_wizards,
-            commands::wizard::get_wizard,
-            commands::wizard::validate_draft,
-            commands::wizard::stage_secret,
-            commands::wizard::run_checks,
-            commands::wizard::discover,
-            commands::wizard::preview_draft,
-            commands::wizard::save_profile,
-            commands::sync::sync_now,
-            commands::sync::approve_run,
-            commands::sync::run_history,
-            commands::sync::run_detail,
-            commands::app::read_logs,
-            commands::app::get_settings,
-            commands::app::set_autostart,
-        ])
+        .invoke_handler(commands::handler())
         .run(tauri::generate_context!());
     if let Err(error) = result {
         eprintln!("onramp-desktop: cannot start: {error}");
