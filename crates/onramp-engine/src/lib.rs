@@ -20,6 +20,7 @@ mod registry;
 pub mod runner;
 pub mod schedule;
 pub mod secrets;
+pub mod status;
 pub mod step_checks;
 
 pub use onramp_base::{ErrorCode, ErrorReport, ToReport};
