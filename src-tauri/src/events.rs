@@ -1,7 +1,7 @@
 //! The app-wide events the shell emits to the window (docs/desktop-ipc.md).
 
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager};
+use tauri::{AppHandle, Emitter, Manager, Runtime};
 
 /// A run started or finished: the dashboard reloads.
 pub const HEALTH_CHANGED: &str = "onramp://health-changed";
@@ -21,14 +21,14 @@ pub struct OpenRun {
 }
 
 /// Emits an event to every window; a window that is gone is not an error worth more than a log line.
-pub fn emit<P: Serialize + Clone>(app: &AppHandle, event: &str, payload: P) {
+pub fn emit<P: Serialize + Clone, R: Runtime>(app: &AppHandle<R>, event: &str, payload: P) {
     if let Err(e) = app.emit(event, payload) {
         tracing::warn!("cannot emit {event}: {e}");
     }
 }
 
 /// Shows, unminimises and focuses the main window.
-pub fn show_main_window(app: &AppHandle) {
+pub fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
     if let Some(window) = app.get_webview_window("main") {
         let _ = window.unminimize();
         let _ = window.show();

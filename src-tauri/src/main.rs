@@ -29,7 +29,7 @@ mod tray;
 use std::sync::Arc;
 
 use onramp_engine::notify::{DesktopNotifier, Notification};
-use tauri::{AppHandle, Manager, WindowEvent};
+use tauri::{AppHandle, Manager, Runtime, WindowEvent};
 use tauri_plugin_autostart::MacosLauncher;
 
 use crate::events::{OPEN_RUN, OpenRun};
@@ -94,7 +94,7 @@ fn main() {
 }
 
 /// A clicked notification: bring the window forward on that run.
-fn open_run(app: &AppHandle, n: &Notification) {
+fn open_run<R: Runtime>(app: &AppHandle<R>, n: &Notification) {
     events::show_main_window(app);
     events::emit(
         app,

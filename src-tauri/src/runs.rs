@@ -8,15 +8,15 @@
 use onramp_engine::error::{ErrorCode, ErrorReport, ToReport};
 use onramp_engine::sync::SyncProgress;
 use onramp_engine::sync::run::SyncReport;
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, Runtime};
 
 use crate::engine::{self, now_unix};
 use crate::events::{self, HEALTH_CHANGED};
 use crate::state::AppState;
 
 /// Runs `profile` now, streaming progress to `progress`; returns the report.
-pub async fn run_profile<P>(
-    app: AppHandle,
+pub async fn run_profile<P, R: Runtime>(
+    app: AppHandle<R>,
     profile: String,
     progress: P,
 ) -> Result<SyncReport, ErrorReport>
@@ -54,7 +54,7 @@ where
     result
 }
 
-fn app_finished(app: &AppHandle, profile: &str) {
+fn app_finished<R: Runtime>(app: &AppHandle<R>, profile: &str) {
     app.state::<AppState>()
         .scheduler()
         .finished(profile, now_unix());
@@ -64,7 +64,7 @@ fn app_finished(app: &AppHandle, profile: &str) {
 
 /// Starts a run of `profile` in the background (scheduler, tray); its
 /// outcome reaches the user through the history, health and notifications.
-pub fn spawn_run(app: &AppHandle, profile: String) {
+pub fn spawn_run<R: Runtime>(app: &AppHandle<R>, profile: String) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         match run_profile(app, profile.clone(), |_| {}).await {
@@ -79,7 +79,7 @@ pub fn spawn_run(app: &AppHandle, profile: String) {
 }
 
 /// The tray's "Sync Now": every valid profile that is not running already.
-pub fn sync_all(app: &AppHandle) {
+pub fn sync_all<R: Runtime>(app: &AppHandle<R>) {
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
         let names = {

@@ -11,7 +11,7 @@
 use std::time::Duration;
 
 use onramp_engine::error::ToReport;
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, Runtime};
 
 use crate::engine::{self, now_unix};
 use crate::events::{self, HEALTH_CHANGED};
@@ -23,7 +23,7 @@ use onramp_engine::sync::store::FILE_NAME;
 const TICK: Duration = Duration::from_secs(20);
 
 /// Starts the scheduler task for the app's lifetime.
-pub fn spawn(app: AppHandle) {
+pub fn spawn<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         let mut ticker = tokio::time::interval(TICK);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -59,7 +59,7 @@ pub fn spawn(app: AppHandle) {
 }
 
 /// The profiles due now (blocking: reads the profile files and the run history).
-fn due_now(app: &AppHandle) -> Result<Vec<String>, onramp_engine::ErrorReport> {
+fn due_now<R: Runtime>(app: &AppHandle<R>) -> Result<Vec<String>, onramp_engine::ErrorReport> {
     let state = app.state::<AppState>();
     let store = state.paths()?.data_dir.join(FILE_NAME);
     let profiles = state.profiles()?;

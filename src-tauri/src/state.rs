@@ -59,6 +59,16 @@ impl AppState {
     /// The state for `paths`, notifying through `notifier`.
     pub fn new(paths: Result<AppPaths, ErrorReport>, notifier: Arc<dyn Notifier>) -> Self {
         let secrets = SecretStoreChoice::from_env().open(paths.as_ref().ok());
+        Self::with_secrets(paths, secrets, notifier)
+    }
+
+    /// The state for `paths`, keeping secrets in `secrets` (the tests' own
+    /// store) and notifying through `notifier`.
+    pub fn with_secrets(
+        paths: Result<AppPaths, ErrorReport>,
+        secrets: Arc<dyn SecretStore>,
+        notifier: Arc<dyn Notifier>,
+    ) -> Self {
         let registry = Arc::new(onramp_engine::registry());
         let runner = paths.as_ref().ok().map(|p| {
             Arc::new(SyncRunner::new(

@@ -9,7 +9,7 @@
 use tauri::image::Image;
 use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
-use tauri::{AppHandle, Listener, Manager};
+use tauri::{AppHandle, Listener, Manager, Runtime};
 
 use crate::events::{self, HEALTH_CHANGED, OPEN_DASHBOARD};
 use crate::state::AppState;
@@ -28,7 +28,7 @@ fn icon(overall: Overall) -> tauri::Result<Image<'static>> {
 }
 
 /// Creates the tray icon and its menu.
-pub fn build(app: &AppHandle) -> tauri::Result<()> {
+pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
     let sync = MenuItem::with_id(app, "sync_now", "Sync Now", true, None::<&str>)?;
     let open = MenuItem::with_id(app, "open", "Open Onramp", true, None::<&str>)?;
     let quit = MenuItem::with_id(app, "quit", "Quit", true, None::<&str>)?;
@@ -65,7 +65,7 @@ pub fn build(app: &AppHandle) -> tauri::Result<()> {
 /// `onramp://health-changed` event: a run started or ended, a profile was
 /// saved, a held run approved), off the async threads (reading the health
 /// reads the state store). Whoever changes the health only emits the event.
-pub fn follow_health(app: &AppHandle) {
+pub fn follow_health<R: Runtime>(app: &AppHandle<R>) {
     let handle = app.clone();
     app.listen_any(HEALTH_CHANGED, move |_| {
         let app = handle.clone();
@@ -74,7 +74,7 @@ pub fn follow_health(app: &AppHandle) {
 }
 
 /// Recolours the tray from the profiles' health (blocking: reads the store).
-pub fn refresh(app: &AppHandle) {
+pub fn refresh<R: Runtime>(app: &AppHandle<R>) {
     let Some(tray) = app.tray_by_id(TRAY_ID) else {
         return;
     };

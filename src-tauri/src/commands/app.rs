@@ -2,7 +2,7 @@
 
 use onramp_engine::error::{ErrorCode, ErrorReport};
 use onramp_engine::logging;
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, Runtime};
 use tauri_plugin_autostart::ManagerExt;
 
 use crate::dto::{LogTail, Settings};
@@ -14,7 +14,10 @@ const MAX_LOG_LINES: usize = 5000;
 
 /// The newest lines of the newest log file (CLI and app share the files).
 #[tauri::command]
-pub async fn read_logs(app: AppHandle, lines: usize) -> Result<LogTail, ErrorReport> {
+pub async fn read_logs<R: Runtime>(
+    app: AppHandle<R>,
+    lines: usize,
+) -> Result<LogTail, ErrorReport> {
     engine::run_blocking(move || {
         let dir = app.state::<AppState>().paths()?.log_dir();
         let io = |e: std::io::Error| {
@@ -47,14 +50,17 @@ fn autostart_error(e: impl std::fmt::Display) -> ErrorReport {
 
 /// The app's settings.
 #[tauri::command]
-pub async fn get_settings(app: AppHandle) -> Result<Settings, ErrorReport> {
+pub async fn get_settings<R: Runtime>(app: AppHandle<R>) -> Result<Settings, ErrorReport> {
     let autostart = app.autolaunch().is_enabled().map_err(autostart_error)?;
     Ok(Settings { autostart })
 }
 
 /// Starts Onramp (in the tray) at login, or stops doing so.
 #[tauri::command]
-pub async fn set_autostart(app: AppHandle, enabled: bool) -> Result<Settings, ErrorReport> {
+pub async fn set_autostart<R: Runtime>(
+    app: AppHandle<R>,
+    enabled: bool,
+) -> Result<Settings, ErrorReport> {
     let launcher = app.autolaunch();
     if enabled {
         launcher.enable().map_err(autostart_error)?;

@@ -20,13 +20,16 @@ macro_rules! commands {
         pub const NAMES: &[&str] = &[$(stringify!($command)),*];
 
         /// The handler that dispatches the window's calls to them.
-        pub fn handler() -> impl Fn(tauri::ipc::Invoke<tauri::Wry>) -> bool + Send + Sync + 'static {
+        pub fn handler<R: tauri::Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
             tauri::generate_handler![$($module::$command),*]
         }
     };
 }
 
 include!("list.rs");
+
+#[cfg(test)]
+mod ipc_tests;
 
 #[cfg(test)]
 mod tests {

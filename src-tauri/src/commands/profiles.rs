@@ -1,6 +1,6 @@
 //! `list_profiles`: the dashboard's rows.
 
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, Runtime};
 
 use onramp_engine::error::ErrorReport;
 
@@ -11,6 +11,6 @@ use crate::status;
 
 /// Lists every profile file with its kind, schedule, health, last and next run.
 #[tauri::command]
-pub async fn list_profiles(app: AppHandle) -> Result<ProfileList, ErrorReport> {
+pub async fn list_profiles<R: Runtime>(app: AppHandle<R>) -> Result<ProfileList, ErrorReport> {
     engine::run_blocking(move || status::profile_list(&app.state::<AppState>())).await
 }

@@ -5,7 +5,7 @@ use onramp_engine::sync::SyncProgress;
 use onramp_engine::sync::run::SyncReport;
 use onramp_engine::sync::store::{RunId, RunRecord};
 use tauri::ipc::Channel;
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, Runtime};
 
 use crate::dto::RunDetail;
 use crate::engine::{self, now_unix};
@@ -18,8 +18,8 @@ fn store_error(e: impl std::fmt::Display) -> ErrorReport {
 
 /// Runs `profile` now, streaming `SyncEvent`s to `on_event`.
 #[tauri::command]
-pub async fn sync_now(
-    app: AppHandle,
+pub async fn sync_now<R: Runtime>(
+    app: AppHandle<R>,
     profile: String,
     on_event: Channel<SyncProgress>,
 ) -> Result<SyncReport, ErrorReport> {
@@ -33,7 +33,7 @@ pub async fn sync_now(
 
 /// Approves a held run: the next run of its profile applies the plan once.
 #[tauri::command]
-pub async fn approve_run(app: AppHandle, run_id: i64) -> Result<(), ErrorReport> {
+pub async fn approve_run<R: Runtime>(app: AppHandle<R>, run_id: i64) -> Result<(), ErrorReport> {
     let emitter = app.clone();
     engine::run_blocking(move || {
         let store = open_store(&app.state::<AppState>().paths()?)?;
@@ -53,8 +53,8 @@ pub async fn approve_run(app: AppHandle, run_id: i64) -> Result<(), ErrorReport>
 
 /// The newest runs of `profile`.
 #[tauri::command]
-pub async fn run_history(
-    app: AppHandle,
+pub async fn run_history<R: Runtime>(
+    app: AppHandle<R>,
     profile: String,
     limit: usize,
 ) -> Result<Vec<RunRecord>, ErrorReport> {
@@ -69,7 +69,10 @@ pub async fn run_history(
 
 /// One run with its per-object results.
 #[tauri::command]
-pub async fn run_detail(app: AppHandle, run_id: i64) -> Result<RunDetail, ErrorReport> {
+pub async fn run_detail<R: Runtime>(
+    app: AppHandle<R>,
+    run_id: i64,
+) -> Result<RunDetail, ErrorReport> {
     engine::run_blocking(move || {
         let store = open_store(&app.state::<AppState>().paths()?)?;
         let run = store

@@ -17,7 +17,7 @@ use onramp_engine::sync::progress::no_progress;
 use onramp_engine::sync::run::SyncReport;
 use onramp_engine::wizard::{self, DraftProfile, FieldType, Wizard};
 use serde_json::{Map, Value};
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Manager, Runtime};
 
 use crate::dto::{DraftValidation, ProfileSummary, WizardSummary};
 use crate::engine::{self, now_unix};
@@ -29,7 +29,9 @@ pub type Values = Map<String, Value>;
 
 /// The wizards built into the app.
 #[tauri::command]
-pub async fn list_wizards(app: AppHandle) -> Result<Vec<WizardSummary>, ErrorReport> {
+pub async fn list_wizards<R: Runtime>(
+    app: AppHandle<R>,
+) -> Result<Vec<WizardSummary>, ErrorReport> {
     Ok(app
         .state::<AppState>()
         .wizards
@@ -45,7 +47,7 @@ pub async fn list_wizards(app: AppHandle) -> Result<Vec<WizardSummary>, ErrorRep
 
 /// One wizard's definition.
 #[tauri::command]
-pub async fn get_wizard(app: AppHandle, id: String) -> Result<Wizard, ErrorReport> {
+pub async fn get_wizard<R: Runtime>(app: AppHandle<R>, id: String) -> Result<Wizard, ErrorReport> {
     app.state::<AppState>().wizard(&id).cloned()
 }
 
@@ -67,8 +69,8 @@ fn draft(
 
 /// Validates the draft: what is wrong, by field, and the file name it will get.
 #[tauri::command]
-pub async fn validate_draft(
-    app: AppHandle,
+pub async fn validate_draft<R: Runtime>(
+    app: AppHandle<R>,
     wizard: String,
     values: Values,
 ) -> Result<DraftValidation, ErrorReport> {
@@ -94,8 +96,8 @@ pub async fn validate_draft(
 
 /// Keeps a secret field's value in memory until the profile is saved.
 #[tauri::command]
-pub async fn stage_secret(
-    app: AppHandle,
+pub async fn stage_secret<R: Runtime>(
+    app: AppHandle<R>,
     wizard: String,
     key: String,
     value: String,
@@ -126,8 +128,8 @@ pub async fn stage_secret(
 
 /// Runs the step's checks against the draft.
 #[tauri::command]
-pub async fn run_checks(
-    app: AppHandle,
+pub async fn run_checks<R: Runtime>(
+    app: AppHandle<R>,
     wizard: String,
     values: Values,
     ids: Vec<String>,
@@ -162,8 +164,8 @@ pub async fn run_checks(
 /// Reads the OU tree, the groups or the email survey for the draft, through
 /// its connector.
 #[tauri::command]
-pub async fn discover(
-    app: AppHandle,
+pub async fn discover<R: Runtime>(
+    app: AppHandle<R>,
     wizard: String,
     values: Values,
     what: String,
@@ -194,8 +196,8 @@ pub async fn discover(
 
 /// The plan a first sync of the draft would apply; changes nothing on the platform.
 #[tauri::command]
-pub async fn preview_draft(
-    app: AppHandle,
+pub async fn preview_draft<R: Runtime>(
+    app: AppHandle<R>,
     wizard: String,
     values: Values,
 ) -> Result<SyncReport, ErrorReport> {
@@ -222,8 +224,8 @@ pub async fn preview_draft(
 /// Saves the draft as a profile, with its staged secrets in the secret
 /// store (`onramp_engine::drafts::save` says in which order, and why).
 #[tauri::command]
-pub async fn save_profile(
-    app: AppHandle,
+pub async fn save_profile<R: Runtime>(
+    app: AppHandle<R>,
     wizard: String,
     values: Values,
     overwrite: bool,
