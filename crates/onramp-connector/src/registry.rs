@@ -28,8 +28,8 @@ pub enum Operation {
 impl Operation {
     fn describe(self) -> String {
         match self {
-            Operation::Checks => "setup checks".to_owned(),
-            Operation::Discovery(k) => format!("discovering {}", k.id()),
+            Operation::Checks => "running setup checks on".to_owned(),
+            Operation::Discovery(k) => format!("discovering {} in", k.id()),
             Operation::Sync => "syncing".to_owned(),
         }
     }
@@ -37,7 +37,7 @@ impl Operation {
 
 /// The kind has no connector for the operation yet.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{} for {} profiles is not supported yet{}", .operation.describe(), .kind.label(), supported_list(.supported))]
+#[error("{} {} profiles is not supported yet{}", .operation.describe(), .kind.label(), supported_list(.supported))]
 pub struct NotSupported {
     /// The profile's kind.
     pub kind: IntegrationKind,

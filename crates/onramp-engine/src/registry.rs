@@ -122,4 +122,45 @@ mod tests {
         let m = e.to_string();
         assert!(m.contains("ldap.bnid") && m.contains("target.scim"), "{m}");
     }
+
+    /// A kind without a connector gets the one "not supported yet" error,
+    /// naming the kinds that have the operation.
+    #[test]
+    fn a_kind_without_a_connector_is_not_supported_yet() {
+        use onramp_base::error::{ErrorCode, ToReport};
+        use onramp_connector::{DiscoveryKind, Operation};
+
+        let r = registry();
+        let text = onramp_profile::template(IntegrationKind::Okta, "okta");
+        let okta = onramp_profile::parse_profile("okta", std::path::Path::new("okta.toml"), &text)
+            .unwrap();
+        for (operation, words) in [
+            (
+                Operation::Sync,
+                "syncing Okta profiles is not supported yet",
+            ),
+            (
+                Operation::Checks,
+                "running setup checks on Okta profiles is not supported yet",
+            ),
+            (
+                Operation::Discovery(DiscoveryKind::Groups),
+                "discovering groups in Okta profiles is not supported yet",
+            ),
+        ] {
+            let e = r.for_profile(&okta, operation).err().unwrap();
+            assert_eq!(
+                e.to_string(),
+                format!("{words}; the kinds that have it: ad, ldap")
+            );
+            assert_eq!(e.to_report().code, ErrorCode::NotSupported);
+        }
+        let ad = onramp_profile::parse_profile(
+            "ad",
+            std::path::Path::new("ad.toml"),
+            &onramp_profile::template(IntegrationKind::Ad, "ad"),
+        )
+        .unwrap();
+        assert!(r.for_profile(&ad, Operation::Sync).is_ok());
+    }
 }
