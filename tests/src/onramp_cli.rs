@@ -150,6 +150,28 @@ impl OnrampCli {
         Run::from(child.wait_with_output().expect("wait for onramp"))
     }
 
+    /// Runs `onramp ARGS` with standard output a pipe whose reader is
+    /// already gone (`onramp … | head -0`); returns the exit code (-1 when
+    /// killed by a signal) and standard error.
+    pub fn run_into_closed_pipe(&self, args: &[&str]) -> (i32, String) {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let out = Command::new(onramp_bin())
+            .args(args)
+            .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .env_remove("CREDENTIALS_DIRECTORY")
+            .env_remove("RUST_LOG")
+            .stdin(Stdio::null())
+            .stdout(writer)
+            .stderr(Stdio::piped())
+            .output()
+            .expect("run onramp");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    }
+
     /// Starts `onramp ARGS` without waiting, for tests that kill it midway.
     pub fn spawn(&self, args: &[&str]) -> std::process::Child {
         Command::new(onramp_bin())

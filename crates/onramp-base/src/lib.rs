@@ -8,6 +8,7 @@
 
 pub mod check;
 pub mod error;
+pub mod files;
 pub mod http;
 pub mod logging;
 pub mod parallel;

@@ -23,15 +23,10 @@ use crate::check::Evidence;
 /// Building the TLS configuration failed.
 #[derive(Debug, thiserror::Error)]
 pub enum TlsSetupError {
-    /// The CA file could not be read.
-    #[error("cannot read CA file {path}: {source}")]
-    ReadCaFile {
-        /// The file.
-        path: PathBuf,
-        /// The OS error.
-        #[source]
-        source: std::io::Error,
-    },
+    /// The CA file could not be read: missing, not a regular file, or
+    /// larger than any CA file ([`crate::files::MAX_SMALL_FILE`]).
+    #[error("CA file: {0}")]
+    ReadCaFile(#[source] crate::files::SmallFileError),
     /// The CA file holds no usable certificate.
     #[error("CA file {path} contains no PEM certificate")]
     EmptyCaFile {
@@ -141,10 +136,8 @@ fn assemble(
 }
 
 fn add_ca_file(roots: &mut RootCertStore, path: &Path) -> Result<(), TlsSetupError> {
-    let pem = std::fs::read(path).map_err(|source| TlsSetupError::ReadCaFile {
-        path: path.to_owned(),
-        source,
-    })?;
+    let pem = crate::files::read_small_file(path, crate::files::MAX_SMALL_FILE)
+        .map_err(TlsSetupError::ReadCaFile)?;
     let mut added = 0;
     for item in rustls_pki_types::pem::PemObject::pem_slice_iter(&pem) {
         let cert: CertificateDer<'static> = item.map_err(|e| TlsSetupError::BadCaFile {
@@ -440,6 +433,18 @@ impl CertificateProblem {
 
 #[cfg(test)]
 mod tests {
+
+    #[cfg(unix)]
+    #[test]
+    fn a_ca_file_that_is_a_device_is_refused_and_named() {
+        match client_config(Some(Path::new("/dev/zero"))) {
+            Err(e @ TlsSetupError::ReadCaFile(crate::files::SmallFileError::NotAFile { .. })) => {
+                assert_eq!(e.to_string(), "CA file: /dev/zero is not a regular file");
+            }
+            Err(other) => panic!("{other:?}"),
+            Ok(_) => panic!("/dev/zero was taken as a CA file"),
+        }
+    }
     use super::*;
 
     #[test]

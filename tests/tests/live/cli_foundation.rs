@@ -31,6 +31,12 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
     add(&mut t, "profile_new_list_show", profile_new_list_show, fx);
     add(
         &mut t,
+        "a_closed_output_pipe_ends_quietly",
+        a_closed_output_pipe_ends_quietly,
+        fx,
+    );
+    add(
+        &mut t,
         "secret_set_reads_stdin_only",
         secret_set_reads_stdin_only,
         fx,
@@ -777,4 +783,28 @@ fn target_check_certificate_expiring_soon(fx: &Fixtures) -> Result<(), Failed> {
         records.contains("\"item\": \"target.connect\"") && records.contains("\"profile\": \"p\""),
         records,
     )
+}
+
+/// Output into a pipe whose reader is gone (`onramp history | head -0`)
+/// ends the command quietly with 141 (128 + SIGPIPE), for every kind of
+/// output: JSON, text tables, lists; never a panic (101).
+fn a_closed_output_pipe_ends_quietly(_fx: &Fixtures) -> Result<(), Failed> {
+    let cli = OnrampCli::new();
+    let created = cli.run(&["profile", "new", "corp", "--kind", "ad"]);
+    ensure(created.code == 0, describe(&created))?;
+    for args in [
+        &["profile", "list"][..],
+        &["--json", "profile", "list"],
+        &["profile", "show", "corp"],
+        &["--json", "profile", "validate"],
+        &["history"],
+        &["--json", "audit", "--limit", "5000"],
+    ] {
+        let (code, stderr) = cli.run_into_closed_pipe(args);
+        ensure(
+            code == 141 && stderr.is_empty(),
+            format!("onramp {}: exit {code}, stderr {stderr:?}", args.join(" ")),
+        )?;
+    }
+    Ok(())
 }

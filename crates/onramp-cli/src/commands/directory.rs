@@ -8,7 +8,7 @@ use serde::Serialize;
 use crate::cli::DiscoverWhat;
 use crate::context::Context;
 use crate::failure::{Exit, Failure};
-use crate::output::{print_checks, print_json};
+use crate::output::{outln, print_checks, print_json};
 use crate::runtime::block_on;
 
 /// What `check --json` prints (docs/cli.md).
@@ -92,7 +92,7 @@ pub fn discover(ctx: &Context, profile: &str, what: DiscoverWhat) -> Result<Exit
             if ctx.json {
                 print_json(&groups);
             } else {
-                println!("{:>8}  GROUP", "MEMBERS");
+                outln!("{:>8}  GROUP", "MEMBERS");
                 for g in &groups {
                     let note = if g.name_too_long_for_tag {
                         format!(
@@ -102,7 +102,7 @@ pub fn discover(ctx: &Context, profile: &str, what: DiscoverWhat) -> Result<Exit
                     } else {
                         String::new()
                     };
-                    println!("{:>8}  {}{note}", g.member_count, g.name);
+                    outln!("{:>8}  {}{note}", g.member_count, g.name);
                 }
             }
         }
@@ -110,19 +110,20 @@ pub fn discover(ctx: &Context, profile: &str, what: DiscoverWhat) -> Result<Exit
             if ctx.json {
                 print_json(&report);
             } else {
-                println!(
+                outln!(
                     "{} users; email attribute: {}",
-                    report.users, report.attribute
+                    report.users,
+                    report.attribute
                 );
-                println!("  mail only:                 {}", report.mail_only);
-                println!("  userPrincipalName only:    {}", report.upn_only);
-                println!("  both, the same:            {}", report.both_same);
-                println!("  both, different:           {}", report.both_different);
-                println!("  neither:                   {}", report.neither);
-                println!("  will be synced:            {}", report.eligible);
-                println!("  will be skipped:           {}", report.skipped.len());
+                outln!("  mail only:                 {}", report.mail_only);
+                outln!("  userPrincipalName only:    {}", report.upn_only);
+                outln!("  both, the same:            {}", report.both_same);
+                outln!("  both, different:           {}", report.both_different);
+                outln!("  neither:                   {}", report.neither);
+                outln!("  will be synced:            {}", report.eligible);
+                outln!("  will be skipped:           {}", report.skipped.len());
                 for s in &report.skipped {
-                    println!("    {}: {}", s.dn, s.reason);
+                    outln!("    {}: {}", s.dn, s.reason);
                 }
             }
         }
@@ -131,7 +132,7 @@ pub fn discover(ctx: &Context, profile: &str, what: DiscoverWhat) -> Result<Exit
 }
 
 fn print_tree(node: &OuNode, depth: usize) {
-    println!(
+    outln!(
         "{}{} ({} users{}){}",
         "  ".repeat(depth),
         node.name,

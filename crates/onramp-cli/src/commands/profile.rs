@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use crate::context::Context;
 use crate::failure::{Exit, Failure};
-use crate::output::{print_error, print_json};
+use crate::output::{outln, print_error, print_json};
 
 #[derive(Serialize)]
 struct ListItem<'a> {
@@ -38,12 +38,12 @@ pub fn list(ctx: &Context) -> Result<Exit, Failure> {
     if ctx.json {
         print_json(&items);
     } else if items.is_empty() {
-        println!("No profiles in {}.", ctx.profiles.dir().display());
-        println!("Create one with: onramp profile new NAME --kind ad");
+        outln!("No profiles in {}.", ctx.profiles.dir().display());
+        outln!("Create one with: onramp profile new NAME --kind ad");
     } else {
-        println!("{:<24} {:<12} {:<8} DISPLAY NAME", "NAME", "KIND", "STATUS");
+        outln!("{:<24} {:<12} {:<8} DISPLAY NAME", "NAME", "KIND", "STATUS");
         for item in &items {
-            println!(
+            outln!(
                 "{:<24} {:<12} {:<8} {}",
                 item.name,
                 item.kind.unwrap_or("?"),
@@ -71,9 +71,9 @@ pub fn show(ctx: &Context, name_or_path: &str) -> Result<Exit, Failure> {
 }
 
 fn print_summary(p: &Profile) {
-    println!("{} ({})", p.display_name, p.kind.label());
-    println!("  file:      {}", p.path.display());
-    println!("  kind:      {}", p.kind);
+    outln!("{} ({})", p.display_name, p.kind.label());
+    outln!("  file:      {}", p.path.display());
+    outln!("  kind:      {}", p.kind);
     let secrets: Vec<String> = p
         .connection
         .secret_names()
@@ -82,16 +82,16 @@ fn print_summary(p: &Profile) {
         .map(ToString::to_string)
         .collect();
     if !secrets.is_empty() {
-        println!("  secrets:   {}", secrets.join(", "));
+        outln!("  secrets:   {}", secrets.join(", "));
     }
     if let Some(t) = &p.target {
-        println!("  target:    {}", t.url);
+        outln!("  target:    {}", t.url);
     }
     if let Some(e) = &p.export {
-        println!("  export to: {}", e.folder.display());
+        outln!("  export to: {}", e.folder.display());
     }
     if p.kind.is_directory() {
-        println!(
+        outln!(
             "  schedule:  {}",
             if p.schedule.enabled {
                 format!("every {} minutes", p.schedule.interval_minutes)
@@ -100,7 +100,7 @@ fn print_summary(p: &Profile) {
             }
         );
     }
-    println!("  (use --json for every setting)");
+    outln!("  (use --json for every setting)");
 }
 
 /// `profile new`
@@ -114,8 +114,8 @@ pub fn new(
     if ctx.json {
         print_json(&serde_json::json!({ "name": name, "path": path }));
     } else {
-        println!("Created {}", path.display());
-        println!(
+        outln!("Created {}", path.display());
+        outln!(
             "Edit it, store its secrets with `onramp secret set NAME`, then run `onramp profile validate {name}`."
         );
     }
@@ -156,11 +156,11 @@ pub fn validate(ctx: &Context, names: &[String]) -> Result<Exit, Failure> {
         print_json(&results);
     } else {
         if results.is_empty() {
-            println!("No profiles in {}.", ctx.profiles.dir().display());
+            outln!("No profiles in {}.", ctx.profiles.dir().display());
         }
         for r in &results {
             match &r.error {
-                None => println!("{}: valid", r.profile),
+                None => outln!("{}: valid", r.profile),
                 Some(e) => print_error(e, false),
             }
         }

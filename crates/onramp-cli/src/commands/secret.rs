@@ -11,7 +11,7 @@ use onramp_engine::secret::{Secret, SecretName};
 
 use crate::context::Context;
 use crate::failure::{Exit, Failure};
-use crate::output::print_json;
+use crate::output::{outln, print_json};
 
 fn secret_name(name: &str) -> Result<SecretName, Failure> {
     SecretName::new(name).map_err(|e| Failure::new(ErrorCode::InvalidInput, e.to_string()))
@@ -58,7 +58,7 @@ pub fn set(ctx: &Context, name: &str) -> Result<Exit, Failure> {
     if ctx.json {
         print_json(&serde_json::json!({ "name": name, "store": ctx.secrets.describe() }));
     } else {
-        println!("Stored secret '{name}' in the {}.", ctx.secrets.describe());
+        outln!("Stored secret '{name}' in the {}.", ctx.secrets.describe());
     }
     Ok(Exit::Ok)
 }
@@ -71,7 +71,7 @@ pub fn delete(ctx: &Context, name: &str) -> Result<Exit, Failure> {
     if ctx.json {
         print_json(&serde_json::json!({ "name": name, "deleted": true }));
     } else {
-        println!(
+        outln!(
             "Deleted secret '{name}' from the {}.",
             ctx.secrets.describe()
         );

@@ -9,7 +9,7 @@ use onramp_engine::sync::store::{RunId, RunStatus, StateStore};
 
 use crate::context::Context;
 use crate::failure::{Exit, Failure};
-use crate::output::print_json;
+use crate::output::{outln, print_json};
 use crate::runtime::block_on;
 
 fn open_store(ctx: &Context) -> Result<StateStore, Failure> {
@@ -47,76 +47,80 @@ pub fn sync(ctx: &Context, profile: &str, preview: bool, now_unix: i64) -> Resul
 }
 
 fn print_plan(plan: &Plan) {
-    println!("Create {} users:", plan.creates.len());
+    outln!("Create {} users:", plan.creates.len());
     for u in &plan.creates {
-        println!(
+        outln!(
             "  + {}  {}{}",
             u.user_name,
             u.display_name.as_deref().unwrap_or(""),
             if u.admin { "  [admin]" } else { "" }
         );
     }
-    println!("Update {} users:", plan.updates.len());
+    outln!("Update {} users:", plan.updates.len());
     for u in &plan.updates {
         let changes: Vec<String> = u
             .changes
             .iter()
             .map(|c| format!("{}: '{}' → '{}'", c.attribute, c.from, c.to))
             .collect();
-        println!("  ~ {}  {}", u.desired.user_name, changes.join("; "));
+        outln!("  ~ {}  {}", u.desired.user_name, changes.join("; "));
     }
-    println!("Deprovision {} users:", plan.deprovisions.len());
+    outln!("Deprovision {} users:", plan.deprovisions.len());
     for d in &plan.deprovisions {
-        println!("  - {}  ({:?})", d.user_name, d.action);
+        outln!("  - {}  ({:?})", d.user_name, d.action);
     }
     if !plan.preserved.is_empty() {
-        println!(
+        outln!(
             "Left the scope, kept as they are (deprovision = \"preserve\"): {}",
             plan.preserved.len()
         );
         for p in &plan.preserved {
-            println!("  = {p}");
+            outln!("  = {p}");
         }
     }
-    println!(
+    outln!(
         "Groups: {} to create, {} to change",
         plan.group_creates.len(),
         plan.group_changes.len()
     );
     for g in &plan.group_creates {
-        println!("  + {} ({} members)", g.display_name, g.members.len());
+        outln!("  + {} ({} members)", g.display_name, g.members.len());
     }
     for g in &plan.group_changes {
-        println!(
+        outln!(
             "  ~ {} (+{} -{})",
             g.display_name,
             g.add.len(),
             g.remove.len()
         );
     }
-    println!("Skipped {} users:", plan.skipped.len());
+    outln!("Skipped {} users:", plan.skipped.len());
     for s in &plan.skipped {
-        println!("  ! {}: {}", s.dn, s.reason);
+        outln!("  ! {}: {}", s.dn, s.reason);
     }
     for n in &plan.notices {
-        println!("Note: {n}");
+        outln!("Note: {n}");
     }
 }
 
 fn print_report(report: &SyncReport) {
     match report.status {
-        RunStatus::Preview => println!("Preview (run {}); nothing was changed.", report.run.0),
-        status => println!("Run {}: {}", report.run.0, status.as_str()),
+        RunStatus::Preview => outln!("Preview (run {}); nothing was changed.", report.run.0),
+        status => outln!("Run {}: {}", report.run.0, status.as_str()),
     }
     if let Some(m) = &report.message {
-        println!("{m}");
+        outln!("{m}");
     }
     print_plan(&report.plan);
     if report.status != RunStatus::Preview && report.status != RunStatus::Held {
         let a = &report.applied;
-        println!(
+        outln!(
             "Applied: {} created, {} updated, {} deprovisioned, {} groups changed, {} failed",
-            a.created, a.updated, a.deprovisioned, a.groups_changed, a.failed
+            a.created,
+            a.updated,
+            a.deprovisioned,
+            a.groups_changed,
+            a.failed
         );
     }
 }
@@ -139,9 +143,9 @@ pub fn history(
         if ctx.json {
             print_json(&serde_json::json!({ "run": record, "results": results }));
         } else {
-            println!("Run {} of {}: {:?}", id, record.profile, record.state);
+            outln!("Run {} of {}: {:?}", id, record.profile, record.state);
             for r in &results {
-                println!(
+                outln!(
                     "  {:?} {} {} {}",
                     r.outcome,
                     r.action,
@@ -156,15 +160,18 @@ pub fn history(
     if ctx.json {
         print_json(&runs);
     } else if runs.is_empty() {
-        println!("No runs yet.");
+        outln!("No runs yet.");
     } else {
-        println!(
+        outln!(
             "{:>6}  {:<20} {:<8} {:<12} RESULT",
-            "RUN", "PROFILE", "MODE", "STATE"
+            "RUN",
+            "PROFILE",
+            "MODE",
+            "STATE"
         );
         for r in &runs {
             let s = &r.summary;
-            println!(
+            outln!(
                 "{:>6}  {:<20} {:<8} {:<12} {} created, {} updated, {} deprovisioned, {} groups, {} failed, {} skipped{}",
                 r.id.0,
                 r.profile,
@@ -196,7 +203,7 @@ pub fn approve(ctx: &Context, run_id: i64, now_unix: i64) -> Result<Exit, Failur
     if ctx.json {
         print_json(&serde_json::json!({ "approved": run_id }));
     } else {
-        println!("Approved run {run_id}; the next sync of its profile applies the plan once.");
+        outln!("Approved run {run_id}; the next sync of its profile applies the plan once.");
     }
     Ok(Exit::Ok)
 }
@@ -210,7 +217,7 @@ pub fn audit(ctx: &Context, profile: Option<&str>, limit: usize) -> Result<Exit,
     if ctx.json {
         print_json(&entries);
     } else if entries.is_empty() {
-        println!("No changes applied yet.");
+        outln!("No changes applied yet.");
     } else {
         for e in &entries {
             let at = time::OffsetDateTime::from_unix_timestamp(e.at)
@@ -220,9 +227,13 @@ pub fn audit(ctx: &Context, profile: Option<&str>, limit: usize) -> Result<Exit,
                         .ok()
                 })
                 .unwrap_or_else(|| e.at.to_string());
-            println!(
+            outln!(
                 "{at}  {}  run {}  {:<15} {}  {}",
-                e.profile, e.run.0, e.action, e.anchor, e.details
+                e.profile,
+                e.run.0,
+                e.action,
+                e.anchor,
+                e.details
             );
         }
     }

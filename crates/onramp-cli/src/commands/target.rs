@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::context::Context;
 use crate::failure::{Exit, Failure};
-use crate::output::{print_checks, print_json};
+use crate::output::{outln, print_checks, print_json};
 
 #[derive(Serialize)]
 struct TargetCheckOutput<'a> {
@@ -32,7 +32,7 @@ pub fn check(ctx: &Context, profile: &str, now_unix: i64) -> Result<Exit, Failur
                 &serde_json::json!({ "profile": profile.name, "export": export.folder, "message": message }),
             );
         } else {
-            println!("{message}");
+            outln!("{message}");
         }
         return Ok(Exit::Ok);
     }
