@@ -65,12 +65,6 @@ impl ConnectorError {
     pub fn new(e: impl Failure + 'static) -> Self {
         Self(Box::new(e))
     }
-
-    /// The wrapped error, for callers that know the connector's type.
-    pub fn downcast_ref<T: std::error::Error + 'static>(&self) -> Option<&T> {
-        let inner: &(dyn std::error::Error + 'static) = self.0.as_ref();
-        inner.downcast_ref()
-    }
 }
 
 impl std::fmt::Debug for ConnectorError {

@@ -57,17 +57,6 @@ pub enum Discovery {
     },
 }
 
-impl Discovery {
-    /// Which kind of discovery this answers.
-    pub fn kind(&self) -> DiscoveryKind {
-        match self {
-            Discovery::Ous { .. } => DiscoveryKind::Ous,
-            Discovery::Groups { .. } => DiscoveryKind::Groups,
-            Discovery::Email { .. } => DiscoveryKind::Email,
-        }
-    }
-}
-
 /// One node of the tree: the base, an OU, or a container that holds users.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OuNode {

@@ -134,12 +134,14 @@ impl Registry {
         self.checks().map(|c| c.id).collect()
     }
 
-    /// The connector that runs check `id`, if any.
-    pub fn connector_of_check(&self, id: &str) -> Option<&dyn Connector> {
+    /// The connector that runs check `id`, with its place in the registry
+    /// (what tells two connectors apart), if any.
+    pub fn connector_of_check(&self, id: &str) -> Option<(usize, &dyn Connector)> {
         self.connectors
             .iter()
-            .find(|c| c.checks().iter().any(|s| s.id == id))
-            .map(|c| c.as_ref())
+            .enumerate()
+            .find(|(_, c)| c.checks().iter().any(|s| s.id == id))
+            .map(|(i, c)| (i, c.as_ref()))
     }
 
     /// Every connector, in registry order.

@@ -214,6 +214,28 @@ mod tests {
         registry: Arc<Registry>,
     }
 
+    impl Fixture {
+        /// Saves `values` through the AD wizard.
+        fn save(
+            &self,
+            values: &Map<String, Value>,
+            staged: &Staged,
+            store: &dyn SecretStore,
+            overwrite: bool,
+        ) -> Result<Profile, SaveError> {
+            let w = ad_wizard(&self.registry);
+            save(
+                &w,
+                values,
+                &self.profiles,
+                &self.registry,
+                staged,
+                store,
+                overwrite,
+            )
+        }
+    }
+
     fn fixture() -> Fixture {
         let dir = tempfile::tempdir().unwrap();
         let registry = Arc::new(crate::registry());
@@ -235,16 +257,7 @@ mod tests {
         for (key, _) in &names {
             staged.stage("ad", key, Secret::new(format!("canary-{key}")));
         }
-        let profile = save(
-            &w,
-            &values(),
-            &fx.profiles,
-            &fx.registry,
-            &staged,
-            &store,
-            false,
-        )
-        .unwrap();
+        let profile = fx.save(&values(), &staged, &store, false).unwrap();
         assert_eq!(profile.name, "corp-ad");
         for (key, name) in &names {
             assert_eq!(store.get(name).unwrap().expose(), format!("canary-{key}"));
@@ -263,55 +276,20 @@ mod tests {
         for (key, _) in onramp_wizard::secret_names(&w, "corp-ad") {
             staged.stage("ad", &key, Secret::new("v".into()));
         }
-        save(
-            &w,
-            &values(),
-            &fx.profiles,
-            &fx.registry,
-            &staged,
-            &store,
-            false,
-        )
-        .unwrap();
-        match save(
-            &w,
-            &values(),
-            &fx.profiles,
-            &fx.registry,
-            &staged,
-            &store,
-            false,
-        ) {
+        fx.save(&values(), &staged, &store, false).unwrap();
+        match fx.save(&values(), &staged, &store, false) {
             Err(SaveError::Exists(name)) => assert_eq!(name, "corp-ad"),
             other => panic!("{other:?}"),
         }
         // Nothing staged now, but the secrets are in the store: replacing works.
-        save(
-            &w,
-            &values(),
-            &fx.profiles,
-            &fx.registry,
-            &staged,
-            &store,
-            true,
-        )
-        .unwrap();
+        fx.save(&values(), &staged, &store, true).unwrap();
     }
 
     #[test]
     fn a_secret_neither_staged_nor_stored_saves_nothing() {
         let fx = fixture();
-        let w = ad_wizard(&fx.registry);
         let store = MemoryStore::default();
-        match save(
-            &w,
-            &values(),
-            &fx.profiles,
-            &fx.registry,
-            &Staged::default(),
-            &store,
-            false,
-        ) {
+        match fx.save(&values(), &Staged::default(), &store, false) {
             Err(SaveError::MissingSecret { key, name, .. }) => {
                 assert!(key.ends_with("_secret"), "{key}");
                 assert!(name.as_str().starts_with("corp-ad-"), "{name}");
@@ -324,18 +302,9 @@ mod tests {
     #[test]
     fn an_incomplete_draft_names_the_fields() {
         let fx = fixture();
-        let w = ad_wizard(&fx.registry);
         let mut v = values();
         v.insert("connection.bind_dn".into(), json!("not a dn or upn"));
-        match save(
-            &w,
-            &v,
-            &fx.profiles,
-            &fx.registry,
-            &Staged::default(),
-            &MemoryStore::default(),
-            false,
-        ) {
+        match fx.save(&v, &Staged::default(), &MemoryStore::default(), false) {
             Err(SaveError::Incomplete(e)) => {
                 let m = e.to_string();
                 assert!(m.contains("connection.bind_dn"), "{m}");

@@ -52,24 +52,18 @@ pub async fn run_step_checks(
         id: id.to_owned(),
         known: registry.check_ids().join(", "),
     };
-    // The connectors involved, each with its ids, in the order first asked;
-    // a connector is known by its first check's id (ids are unique across
-    // the registry, which its tests hold).
-    let identity = |c: &dyn onramp_connector::Connector| c.checks().first().map(|s| s.id);
-    let mut groups: Vec<(&dyn onramp_connector::Connector, Vec<&str>)> = Vec::new();
+    // The connectors involved, each with its ids, in the order first asked.
+    let mut groups: Vec<(usize, &dyn onramp_connector::Connector, Vec<&str>)> = Vec::new();
     for id in ids {
-        let connector = registry.connector_of_check(id).ok_or_else(|| unknown(id))?;
-        match groups
-            .iter_mut()
-            .find(|(c, _)| identity(*c) == identity(connector))
-        {
-            Some((_, group)) => group.push(id),
-            None => groups.push((connector, vec![id])),
+        let (place, connector) = registry.connector_of_check(id).ok_or_else(|| unknown(id))?;
+        match groups.iter_mut().find(|(p, _, _)| *p == place) {
+            Some((_, _, group)) => group.push(id),
+            None => groups.push((place, connector, vec![id])),
         }
     }
     let mut results: Vec<CheckResult> = Vec::new();
     let mut credentials = Vec::new();
-    for (connector, group) in groups {
+    for (_, connector, group) in groups {
         let ran = run_checks(connector, profile, secrets, Some(&group), now_unix).await?;
         credentials.extend(connector.credentials(profile, &ran, now_unix));
         results.extend(ran);
