@@ -5,13 +5,23 @@
 //! copying fields out of the engine's types.
 
 use onramp_engine::sync::store::RunRecord;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 pub use onramp_engine::status::{ProfileList, ProfileSummary};
 
+/// What the wizard collected so far, keyed by field key (`connection.url`),
+/// as the window sends it. Kept as JSON values: the wizard model reads each
+/// against its field and names the field when one is wrong.
+#[derive(Debug, Deserialize, TS)]
+#[serde(transparent)]
+pub struct DraftValues(
+    #[ts(as = "std::collections::BTreeMap<String, onramp_engine::wizard::DraftValue>")]
+    pub  serde_json::Map<String, serde_json::Value>,
+);
+
 /// One entry of `list_wizards`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Serialize, TS)]
 pub struct WizardSummary {
     /// The wizard's id (its file stem).
     pub id: String,
@@ -24,8 +34,7 @@ pub struct WizardSummary {
 }
 
 /// The answer of `validate_draft`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Serialize, TS)]
 pub struct DraftValidation {
     /// What is wrong, by field.
     pub errors: Vec<onramp_engine::wizard::FieldError>,
@@ -34,7 +43,7 @@ pub struct DraftValidation {
 }
 
 /// The answer of `run_detail`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 pub struct RunDetail {
     /// The run.
     pub run: RunRecord,
@@ -43,7 +52,7 @@ pub struct RunDetail {
 }
 
 /// The answer of `read_logs`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 pub struct LogTail {
     /// The file read, if there is one yet.
     pub file: Option<String>,
@@ -52,8 +61,7 @@ pub struct LogTail {
 }
 
 /// The app's own settings.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Serialize, TS)]
 pub struct Settings {
     /// Start Onramp in the tray at login.
     pub autostart: bool,

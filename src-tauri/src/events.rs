@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 use tauri::{AppHandle, Emitter, Manager, Runtime};
+use ts_rs::TS;
 
 /// A run started or finished: the dashboard reloads.
 pub const HEALTH_CHANGED: &str = "onramp://health-changed";
@@ -11,8 +12,7 @@ pub const OPEN_RUN: &str = "onramp://open-run";
 pub const OPEN_DASHBOARD: &str = "onramp://open-dashboard";
 
 /// The payload of [`OPEN_RUN`].
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct OpenRun {
     /// The profile the run belongs to.
     pub profile: String,

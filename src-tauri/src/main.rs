@@ -4,7 +4,7 @@
 //! secret store, sync runner, scheduler, notifier) into Tauri's managed
 //! state, exposes thin `async` commands to the web front end (`ui/`), and
 //! owns the window, the tray, the scheduler task and the single-instance and
-//! autostart plugins. Everything those do is done by `onramp-core`, so the
+//! autostart plugins. Everything those do is done by `onramp-engine`, so the
 //! CLI and the app behave the same and the engine builds and tests without
 //! Tauri or WebKit.
 
@@ -20,6 +20,8 @@ mod commands;
 mod dto;
 mod engine;
 mod events;
+#[cfg(test)]
+mod ipc;
 mod runs;
 mod scheduler;
 mod state;

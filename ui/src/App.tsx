@@ -42,7 +42,7 @@ export function App() {
     let cancelled = false;
     void listenToShell({
       healthChanged: reloadDashboard,
-      openRun: (target) => navigate({ view: 'run', runId: target.runId, profile: target.profile }),
+      openRun: (target) => navigate({ view: 'run', runId: target.run_id, profile: target.profile }),
       openDashboard: () => navigate({ view: 'dashboard' }),
     }).then((unlisten) => {
       if (cancelled) unlisten();

@@ -106,12 +106,12 @@ export function saveProfile(wizard: string, values: DraftValues, overwrite: bool
 export function syncNow(profile: string, onEvent: (event: SyncEvent) => void): Promise<SyncReport> {
   const channel = new Channel<SyncEvent>();
   channel.onmessage = onEvent;
-  return call('sync_now', { profile, onEvent: channel });
+  return call('sync_now', { profile, on_event: channel });
 }
 
 /** Releases a held plan; the next run applies it. */
 export function approveRun(runId: number): Promise<null> {
-  return call('approve_run', { runId });
+  return call('approve_run', { run_id: runId });
 }
 
 /** A profile's runs, newest first. */
@@ -121,7 +121,7 @@ export function runHistory(profile: string, limit: number): Promise<RunRecord[]>
 
 /** One run and its per-object results. */
 export function runDetail(runId: number): Promise<RunDetail> {
-  return call('run_detail', { runId });
+  return call('run_detail', { run_id: runId });
 }
 
 /** The newest lines of today's log file. */

@@ -6,7 +6,7 @@ import type { RunRecord, RunState, RunSummary, ScheduleInfo } from './types';
 export function formatSchedule(schedule: ScheduleInfo | null): string {
   if (schedule === null) return '—';
   if (!schedule.enabled) return 'Manual only';
-  const m = schedule.intervalMinutes;
+  const m = schedule.interval_minutes;
   if (m === 1) return 'Every minute';
   if (m % 60 === 0) {
     const h = m / 60;

@@ -1,371 +1,1119 @@
-// The shapes that cross the IPC boundary: the contract between the Rust shell
-// (src-tauri/src/commands/*, src-tauri/src/dto.rs) and this front end.
-//
-// Two conventions, on purpose:
-// * the shell's own DTOs (ProfileSummary, Wizard, SyncEvent, …) are camelCase;
-// * engine types passed through unchanged (CheckResult, the sync Plan,
-//   RunRecord, OuNode, …) keep the engine's snake_case field names, so the
-//   shell stays a thin pass-through and the CLI's --json output reads the same.
-// Change both sides together; `ErrorCode` is checked against the Rust enum by
-// a test (crates/onramp-core/src/error.rs).
+// Generated from the Rust IPC types by src-tauri/src/ipc/types.rs; do not edit.
+// Regenerate: ONRAMP_WRITE_IPC=1 cargo test -p onramp-desktop ipc::
+// Every field, argument and payload is snake_case, as in the CLI's --json.
 
-/** Stable error categories (`onramp_core::ErrorCode`); add, never rename. */
-export type ErrorCode =
-  | 'invalid_input'
-  | 'profile_not_found'
-  | 'profile_invalid'
-  | 'profile_exists'
-  | 'secret_not_found'
-  | 'secret_store'
-  | 'io'
-  | 'not_supported'
-  | 'already_running'
-  | 'internal';
+/**
+ * What applying did, in counts.
+ */
+export type ApplyCounts = { 
+/**
+ * Users created (or adopted: found on the platform already).
+ */
+created: number, 
+/**
+ * Users updated.
+ */
+updated: number, 
+/**
+ * Users deactivated or deleted.
+ */
+deprovisioned: number, 
+/**
+ * Groups created or whose membership changed.
+ */
+groups_changed: number, 
+/**
+ * Objects whose change failed.
+ */
+failed: number, 
+/**
+ * Users not updated because the platform's copy was edited (manual review).
+ */
+review: number, };
 
-/** An engine error at the boundary. `remediation` is omitted when empty. */
-export interface ErrorReport {
-  code: ErrorCode;
-  message: string;
-  remediation?: string[];
-}
+/**
+ * What an admin needs to see of a certificate.
+ */
+export type CertificateInfo = { 
+/**
+ * The subject DN.
+ */
+subject: string, 
+/**
+ * The issuer DN.
+ */
+issuer: string, 
+/**
+ * DNS names and IP addresses of the subjectAltName extension.
+ */
+sans: Array<string>, 
+/**
+ * Start of validity, RFC 3339.
+ */
+not_before: string, 
+/**
+ * End of validity, RFC 3339.
+ */
+not_after: string, 
+/**
+ * End of validity as Unix seconds, for expiry reminders.
+ */
+not_after_unix: number, 
+/**
+ * SHA-256 of the DER encoding, colon-separated upper-case hex.
+ */
+sha256: string, };
 
-// ---------------------------------------------------------------- profiles
+/**
+ * One attribute that changes.
+ */
+export type Change = { 
+/**
+ * The attribute, as the admin knows it (`email`, `active`, `tags`, …).
+ */
+attribute: string, 
+/**
+ * The value before, as text (empty when absent).
+ */
+from: string, 
+/**
+ * The value after, as text (empty when absent).
+ */
+to: string, };
 
-/** A profile's health (DESIGN.md "Health"). */
-export type Health =
-  | { state: 'unknown'; summary: string }
-  | { state: 'green'; summary: string }
-  | { state: 'yellow'; summary: string }
-  | { state: 'red'; summary: string }
-  | { state: 'invalid'; summary: string; error: ErrorReport };
+/**
+ * The result of one check, as DESIGN.md defines it.
+ */
+export type CheckResult = { 
+/**
+ * The check's registry id, e.g. `target.auth`.
+ */
+id: string, 
+/**
+ * Pass, warn, fail or skipped.
+ */
+status: CheckStatus, 
+/**
+ * One line.
+ */
+summary: string, 
+/**
+ * Further explanation, possibly several sentences.
+ */
+details?: string, 
+/**
+ * Ordered steps that fix a failure or warning.
+ */
+remediation?: Array<string>, 
+/**
+ * What was observed.
+ */
+evidence?: Array<Evidence>, 
+/**
+ * The server certificate the check verified, for expiry reminders.
+ */
+certificate?: CertificateInfo, };
 
-/** When a profile syncs. */
-export interface ScheduleInfo {
-  enabled: boolean;
-  intervalMinutes: number;
-}
+/**
+ * The outcome of one check.
+ */
+export type CheckStatus = "pass" | "skipped" | "warn" | "fail";
 
-/** One row of the profile list / dashboard. Fields the file could not provide are null. */
-export interface ProfileSummary {
-  name: string;
-  path: string;
-  displayName: string;
-  kind: string | null;
-  kindLabel: string | null;
-  schedule: ScheduleInfo | null;
-  health: Health;
-  /** The latest finished or running run, if any. */
-  lastRun: RunRecord | null;
-  /** Unix seconds of the next scheduled run; null when not scheduled. */
-  nextRunAt: number | null;
-  /** Whether a run of this profile is in progress right now. */
-  running: boolean;
-}
+/**
+ * One thing the admin confirms on a checklist step.
+ */
+export type ChecklistItem = { 
+/**
+ * Unique within the step.
+ */
+id: string, 
+/**
+ * The sentence the admin ticks.
+ */
+label: string, 
+/**
+ * How to get it done.
+ */
+help?: string, };
 
-/** The answer of the `list_profiles` command. */
-export interface ProfileList {
-  dir: string;
-  profiles: ProfileSummary[];
-}
+/**
+ * A user who left the scope and will be deprovisioned.
+ */
+export type Deprovision = { 
+/**
+ * The user's anchor.
+ */
+anchor: string, 
+/**
+ * The platform's id, when known.
+ */
+target_id: string | null, 
+/**
+ * The platform login, for the admin.
+ */
+user_name: string, 
+/**
+ * Deactivate or delete.
+ */
+action: DeprovisionAction, };
 
-// ---------------------------------------------------------------- wizards
+/**
+ * What happens to a user who left the scope.
+ */
+export type DeprovisionAction = "deactivate" | "delete";
 
-/** One entry of `list_wizards`. */
-export interface WizardSummary {
-  id: string;
-  /** The profile kind the wizard produces (`ad`, `ldap`, …). */
-  kind: string;
-  title: string;
-  summary: string;
-}
+/**
+ * A group as the platform should have it.
+ */
+export type DesiredGroup = { 
+/**
+ * The source anchor, or `team:<name>` for the integration's team.
+ */
+anchor: string, 
+/**
+ * The platform group's name.
+ */
+display_name: string, 
+/**
+ * Anchors of the member users.
+ */
+members: Array<string>, };
 
-export type StepKind = 'checklist' | 'form' | 'preview' | 'save';
+/**
+ * A user as the platform should have it.
+ */
+export type DesiredUser = { 
+/**
+ * The source anchor, sent as SCIM `externalId`.
+ */
+anchor: string, 
+/**
+ * The platform login (SCIM `userName`): the email address.
+ */
+user_name: string, 
+/**
+ * The email address.
+ */
+email: string, 
+/**
+ * Given name.
+ */
+given_name: string | null, 
+/**
+ * Family name.
+ */
+family_name: string | null, 
+/**
+ * Display name.
+ */
+display_name: string | null, 
+/**
+ * Phone number.
+ */
+phone: string | null, 
+/**
+ * Department.
+ */
+department: string | null, 
+/**
+ * Whether the account is active.
+ */
+active: boolean, 
+/**
+ * Whether the user gets the platform's admin role.
+ */
+admin: boolean, 
+/**
+ * The names of the synced groups the user is in, sorted.
+ */
+tags: Array<string>, };
 
-export type FieldType =
-  | 'text'
-  | 'url'
-  | 'dn'
-  | 'secret'
-  | 'number'
-  | 'toggle'
-  | 'select'
-  | 'list'
-  | 'email_attribute'
-  | 'ou_tree'
-  | 'group_picker';
+/**
+ * One discovery's answer.
+ */
+export type Discovery = { "what": "ous", 
+/**
+ * The root node.
+ */
+ous: Array<OuNode>, } | { "what": "groups", 
+/**
+ * Every group in scope.
+ */
+groups: Array<GroupInfo>, } | { "what": "email", 
+/**
+ * Counts and the users that would be skipped.
+ */
+email: EmailReport, };
 
-/** A wizard as `get_wizard` returns it (wizards/<id>.toml, camelCased). */
-export interface Wizard {
-  id: string;
-  kind: string;
-  title: string;
-  summary: string;
-  steps: WizardStep[];
-}
+/**
+ * A discovery a connector offers, as the wizard's field types ask for it.
+ */
+export type DiscoveryKind = "ous" | "groups" | "email";
 
-export interface WizardStep {
-  id: string;
-  kind: StepKind;
-  title: string;
-  /** Paragraphs of explanation shown above the step's content. */
-  intro: string;
-  /** `checklist` steps: what the admin ticks (every item before Next). */
-  items: ChecklistItem[];
-  /** `form` and `save` steps: the fields. */
-  fields: WizardField[];
-  /** Check ids run by this step (after its fields validate). */
-  checks: string[];
-  /** Links to documentation. */
-  links: HelpLink[];
-}
+/**
+ * The answer of `validate_draft`.
+ */
+export type DraftValidation = { 
+/**
+ * What is wrong, by field.
+ */
+errors: Array<FieldError>, 
+/**
+ * The file name the draft will be saved as.
+ */
+profile_name: string, };
 
-export interface ChecklistItem {
-  id: string;
-  label: string;
-  help?: string;
-}
+/**
+ * A field's value: the initial value in a wizard file, or what the admin entered.
+ */
+export type DraftValue = boolean | number | string | Array<string>;
 
-export interface HelpLink {
-  label: string;
-  url: string;
-}
+/**
+ * What the wizard collected so far, keyed by field key (`connection.url`),
+ * as the window sends it. Kept as JSON values: the wizard model reads each
+ * against its field and names the field when one is wrong.
+ */
+export type DraftValues = { [key in string]: DraftValue };
 
-export interface SelectOption {
-  value: string;
-  label: string;
-}
+/**
+ * The email attribute survey.
+ */
+export type EmailReport = { 
+/**
+ * The attribute the profile uses.
+ */
+attribute: string, 
+/**
+ * Users seen.
+ */
+users: number, 
+/**
+ * Users with `mail` only.
+ */
+mail_only: number, 
+/**
+ * Users with `userPrincipalName` only.
+ */
+upn_only: number, 
+/**
+ * Users with both, equal (case-insensitively).
+ */
+both_same: number, 
+/**
+ * Users with both, different.
+ */
+both_different: number, 
+/**
+ * Users with neither.
+ */
+neither: number, 
+/**
+ * Users the sync will take.
+ */
+eligible: number, 
+/**
+ * Users the sync will skip, with the reason.
+ */
+skipped: Array<SurveySkippedUser>, };
 
-export interface WizardField {
-  /** The dotted profile key (`connection.url`), or `profile.name` for the file name. */
-  key: string;
-  type: FieldType;
-  label: string;
-  help?: string;
-  placeholder?: string;
-  required: boolean;
-  /** The initial value (string, number, boolean or string[] by type). */
-  default?: DraftValue;
-  /** `select` and `email_attribute`. */
-  options: SelectOption[];
-  /** `number`. */
-  min?: number;
-  max?: number;
-  /** Fill the field from a check's evidence when it is empty. */
-  propose?: { check: string; evidence: string };
-}
+/**
+ * Stable, machine-readable error categories shared by the CLI and the UI.
+ */
+export type ErrorCode = "invalid_input" | "profile_not_found" | "profile_invalid" | "profile_exists" | "secret_not_found" | "secret_store" | "io" | "not_supported" | "already_running" | "internal";
 
-/** A field's value in the draft. Secret fields never have one (see `stage_secret`). */
-export type DraftValue = string | number | boolean | string[];
+/**
+ * What an engine error looks like at the IPC and CLI boundary.
+ */
+export type ErrorReport = { 
+/**
+ * The stable category.
+ */
+code: ErrorCode, 
+/**
+ * One human sentence (or a few) saying what is wrong.
+ */
+message: string, 
+/**
+ * Ordered steps that fix it, when the engine knows them.
+ */
+remediation?: Array<string>, };
 
-/** What the wizard has collected so far, keyed by field key. */
-export type DraftValues = Record<string, DraftValue>;
+/**
+ * One piece of observed evidence.
+ */
+export type Evidence = { 
+/**
+ * What was observed, e.g. `http_status` or `certificate.not_after`.
+ */
+key: string, 
+/**
+ * The observed value.
+ */
+value: string, };
 
-/** One field's problem, from `validate_draft`. */
-export interface FieldError {
-  /** A field key, or '' when the problem is not tied to one field. */
-  key: string;
-  message: string;
-}
+/**
+ * What an export wrote.
+ */
+export type ExportSummary = { 
+/**
+ * The run's folder.
+ */
+dir: string, 
+/**
+ * The files written in it, in [`EXPORT_FILES`] order.
+ */
+files: Array<string>, };
 
-/** The answer of `validate_draft`. */
-export interface DraftValidation {
-  errors: FieldError[];
-  /** The profile file name the draft will be saved as. */
-  profileName: string;
-}
+/**
+ * One field's problem.
+ */
+export type FieldError = { 
+/**
+ * The field key, or empty when the problem is not tied to one field.
+ */
+key: string, 
+/**
+ * What is wrong and what was expected.
+ */
+message: string, };
 
-// ---------------------------------------------------------------- checks
+/**
+ * How the UI renders a field and which values it accepts.
+ */
+export type FieldType = "text" | "url" | "dn" | "secret" | "number" | "toggle" | "select" | "list" | "email_attribute" | "ou_tree" | "group_picker";
 
-export type CheckStatus = 'pass' | 'skipped' | 'warn' | 'fail';
+/**
+ * A membership change of a platform group.
+ */
+export type GroupChange = { 
+/**
+ * The group's anchor.
+ */
+anchor: string, 
+/**
+ * The platform's id, when known.
+ */
+target_id: string | null, 
+/**
+ * The group's name.
+ */
+display_name: string, 
+/**
+ * Anchors of users to add.
+ */
+add: Array<string>, 
+/**
+ * Anchors of users to remove.
+ */
+remove: Array<string>, };
 
-export interface Evidence {
-  key: string;
-  value: string;
-}
+/**
+ * A group as the admin chooses among them.
+ */
+export type GroupInfo = { 
+/**
+ * The group's DN.
+ */
+dn: string, 
+/**
+ * Its name (cn).
+ */
+name: string, 
+/**
+ * Direct members, all of them (ranged retrieval past 1500 on AD).
+ */
+member_count: number, 
+/**
+ * The group's description, if any.
+ */
+description: string | null, 
+/**
+ * Whether the name is longer than the platform's maximum tag length.
+ */
+name_too_long_for_tag: boolean, };
 
-/** `onramp_core::check::CheckResult` (snake_case). */
-export interface CheckResult {
-  id: string;
-  status: CheckStatus;
-  summary: string;
-  details?: string;
-  remediation?: string[];
-  evidence?: Evidence[];
-}
+/**
+ * A profile's health, from the state store's run history (DESIGN.md,
+ * "Health"). The app never shows a state it has no evidence for: a profile
+ * that never ran is `unknown`.
+ */
+export type Health = { "state": "unknown", 
+/**
+ * One line for the UI.
+ */
+summary: string, } | { "state": "green", 
+/**
+ * One line for the UI.
+ */
+summary: string, } | { "state": "yellow", 
+/**
+ * One line for the UI.
+ */
+summary: string, } | { "state": "red", 
+/**
+ * One line for the UI.
+ */
+summary: string, } | { "state": "invalid", 
+/**
+ * One line for the UI.
+ */
+summary: string, 
+/**
+ * What is wrong and how to fix it.
+ */
+error: ErrorReport, };
 
-// ---------------------------------------------------------------- discovery
+/**
+ * A link to documentation.
+ */
+export type HelpLink = { 
+/**
+ * The link text.
+ */
+label: string, 
+/**
+ * An `https://` URL.
+ */
+url: string, };
 
-export interface OuNode {
-  dn: string;
-  name: string;
-  kind: string;
-  direct_users: number;
-  total_users: number;
-  excluded: boolean;
-  children: OuNode[];
-}
+/**
+ * Which system a profile integrates.
+ */
+export type IntegrationKind = "ad" | "ldap" | "entra" | "google" | "okta" | "saml" | "sentinelone" | "bitdefender" | "defender" | "heimdal";
 
-export interface GroupInfo {
-  dn: string;
-  name: string;
-  member_count: number;
-  description: string | null;
-  name_too_long_for_tag: boolean;
-}
+export type JsonValue = number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null;
 
-export interface SkippedUser {
-  anchor: string;
-  dn: string;
-  reason: string;
-}
+/**
+ * The answer of `read_logs`.
+ */
+export type LogTail = { 
+/**
+ * The file read, if there is one yet.
+ */
+file: string | null, 
+/**
+ * Its newest lines, oldest first.
+ */
+lines: Array<string>, };
 
-export interface EmailReport {
-  attribute: string;
-  users: number;
-  mail_only: number;
-  upn_only: number;
-  both_same: number;
-  both_different: number;
-  neither: number;
-  eligible: number;
-  skipped: SkippedUser[];
-}
+/**
+ * One object's result within a run.
+ */
+export type ObjectResult = { 
+/**
+ * The object's anchor.
+ */
+anchor: string, 
+/**
+ * What was attempted (`create`, `update`, `deactivate`, …).
+ */
+action: string, 
+/**
+ * Whether it went through.
+ */
+outcome: Outcome, 
+/**
+ * The error, for a failure.
+ */
+message: string | null, 
+/**
+ * When (Unix seconds).
+ */
+at: number, };
 
-export type Discovery =
-  | { what: 'ous'; ous: OuNode[] }
-  | { what: 'groups'; groups: GroupInfo[] }
-  | { what: 'email'; email: EmailReport };
+/**
+ * The payload of [`OPEN_RUN`].
+ */
+export type OpenRun = { 
+/**
+ * The profile the run belongs to.
+ */
+profile: string, 
+/**
+ * The run to show.
+ */
+run_id: number, };
 
-// ---------------------------------------------------------------- sync
+/**
+ * One node of the tree: the base, an OU, or a container that holds users.
+ */
+export type OuNode = { 
+/**
+ * The node's DN.
+ */
+dn: string, 
+/**
+ * Its name (the value of its first RDN).
+ */
+name: string, 
+/**
+ * `domain`, `ou` or `container`.
+ */
+kind: string, 
+/**
+ * Users directly in this node.
+ */
+direct_users: number, 
+/**
+ * Users in this node and below.
+ */
+total_users: number, 
+/**
+ * Whether the profile excludes it (or an OU above it).
+ */
+excluded: boolean, 
+/**
+ * Child nodes, sorted by name.
+ */
+children: Array<OuNode>, };
 
-export type RunStatus = 'ok' | 'partial' | 'failed' | 'held' | 'preview';
-export type RunState = 'running' | 'ok' | 'partial' | 'failed' | 'held' | 'preview' | 'interrupted';
+/**
+ * Whether one object's change went through.
+ */
+export type Outcome = "ok" | "failed";
 
-export interface RunSummary {
-  created: number;
-  updated: number;
-  deprovisioned: number;
-  groups_changed: number;
-  failed: number;
-  skipped: number;
-}
+/**
+ * Everything a run would do.
+ */
+export type Plan = { 
+/**
+ * Users to create.
+ */
+creates: Array<DesiredUser>, 
+/**
+ * Users to update, with the changed attributes.
+ */
+updates: Array<UserUpdate>, 
+/**
+ * Users to deactivate or delete.
+ */
+deprovisions: Array<Deprovision>, 
+/**
+ * Users who left the scope but are kept (policy `preserve`), by user name.
+ */
+preserved: Array<string>, 
+/**
+ * Groups to create (with their first members).
+ */
+group_creates: Array<DesiredGroup>, 
+/**
+ * Membership changes of existing groups.
+ */
+group_changes: Array<GroupChange>, 
+/**
+ * Users left out, with the reason.
+ */
+skipped: Array<SkippedUser>, 
+/**
+ * Things the admin should know.
+ */
+notices: Array<string>, };
 
-/** `onramp_core::sync::store::RunRecord`. */
-export interface RunRecord {
-  id: number;
-  profile: string;
-  mode: 'preview' | 'apply';
-  state: RunState;
-  started_at: number;
-  finished_at: number | null;
-  summary: RunSummary;
-  message: string | null;
-}
+/**
+ * The answer of `list_profiles`.
+ */
+export type ProfileList = { 
+/**
+ * The folder the profiles were read from, for the empty state.
+ */
+dir: string, 
+/**
+ * One entry per profile file, sorted by name.
+ */
+profiles: Array<ProfileSummary>, };
 
-/** One object's result within a run. */
-export interface ObjectResult {
-  anchor: string;
-  action: string;
-  outcome: 'ok' | 'failed';
-  message: string | null;
-  at: number;
-}
+/**
+ * One row of the profile list.
+ */
+export type ProfileSummary = { 
+/**
+ * The file stem.
+ */
+name: string, 
+/**
+ * The file.
+ */
+path: string, 
+/**
+ * The profile's label; the file stem when the file does not validate.
+ */
+display_name: string, 
+/**
+ * The kind's identifier (`ad`, `entra`, …), if the file validates.
+ */
+kind: string | null, 
+/**
+ * The kind's product name, if the file validates.
+ */
+kind_label: string | null, 
+/**
+ * When it syncs, if the file validates.
+ */
+schedule: ScheduleInfo | null, 
+/**
+ * How the profile is doing.
+ */
+health: Health, 
+/**
+ * The latest run, if any.
+ */
+last_run: RunRecord | null, 
+/**
+ * Unix seconds of the next scheduled run; none when not scheduled.
+ */
+next_run_at: number | null, 
+/**
+ * Whether a run of this profile is in progress.
+ */
+running: boolean, };
 
-/** The answer of `run_detail`. */
-export interface RunDetail {
-  run: RunRecord;
-  results: ObjectResult[];
-}
+/**
+ * Fill an empty field from what a check observed.
+ */
+export type Propose = { 
+/**
+ * The check whose result carries the value.
+ */
+check: string, 
+/**
+ * The evidence key holding it (`default_naming_context`).
+ */
+evidence: string, };
 
-export interface DesiredUser {
-  anchor: string;
-  user_name: string;
-  email: string;
-  given_name: string | null;
-  family_name: string | null;
-  display_name: string | null;
-  phone: string | null;
-  department: string | null;
-  active: boolean;
-  admin: boolean;
-  tags: string[];
-}
+/**
+ * How the snapshot was obtained.
+ */
+export type ReadKind = { "kind": "full", 
+/**
+ * Why not a delta.
+ */
+reason: string, } | { "kind": "delta", 
+/**
+ * Users changed or added.
+ */
+changed_users: number, 
+/**
+ * Groups changed or added.
+ */
+changed_groups: number, 
+/**
+ * Objects deleted or out of scope.
+ */
+removed: number, };
 
-export interface Change {
-  attribute: string;
-  from: string;
-  to: string;
-}
+/**
+ * What one read saw besides the snapshot.
+ *
+ * The counts every source has are fields; what only one kind of source
+ * counts (AD's ranged groups, an LDAP base DN, a Graph delta link's age)
+ * travels in `details`, flattened into the same JSON object.
+ */
+export type ReadSummary = { 
+/**
+ * User objects the source returned.
+ */
+users_read: number, 
+/**
+ * Group objects the source returned.
+ */
+groups_read: number, } & ({ [key in string]: number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null });
 
-export interface UserUpdate {
-  anchor: string;
-  target_id: string | null;
-  changes: Change[];
-  desired: DesiredUser;
-}
+/**
+ * The answer of `run_detail`.
+ */
+export type RunDetail = { 
+/**
+ * The run.
+ */
+run: RunRecord, 
+/**
+ * Its per-object results.
+ */
+results: Array<ObjectResult>, };
 
-export interface Deprovision {
-  anchor: string;
-  target_id: string | null;
-  user_name: string;
-  action: 'deactivate' | 'delete';
-}
+/**
+ * The id of a run (its row id; increases with every run).
+ */
+export type RunId = number;
 
-export interface DesiredGroup {
-  anchor: string;
-  display_name: string;
-  members: string[];
-}
+/**
+ * Whether a run only previews the plan or applies it.
+ */
+export type RunMode = "preview" | "apply";
 
-export interface GroupChange {
-  anchor: string;
-  target_id: string | null;
-  display_name: string;
-  add: string[];
-  remove: string[];
-}
+/**
+ * One run as the history has it.
+ */
+export type RunRecord = { 
+/**
+ * Its id.
+ */
+id: RunId, 
+/**
+ * The profile it synced.
+ */
+profile: string, 
+/**
+ * Preview or apply.
+ */
+mode: RunMode, 
+/**
+ * Where it stands.
+ */
+state: RunState, 
+/**
+ * When it began (Unix seconds).
+ */
+started_at: number, 
+/**
+ * When it finished (Unix seconds); `None` while running or if
+ * interrupted.
+ */
+finished_at: number | null, 
+/**
+ * Its counts (zero until finished).
+ */
+summary: RunSummary, 
+/**
+ * A message for the admin (why it failed or was held).
+ */
+message: string | null, };
 
-/** `onramp_core::sync::plan::Plan`. */
-export interface Plan {
-  creates: DesiredUser[];
-  updates: UserUpdate[];
-  deprovisions: Deprovision[];
-  preserved: string[];
-  group_creates: DesiredGroup[];
-  group_changes: GroupChange[];
-  skipped: SkippedUser[];
-  notices: string[];
-}
+/**
+ * Where a run stands: still running, finished with a [`RunStatus`], or
+ * interrupted (its process died before finishing it).
+ */
+export type RunState = "running" | "ok" | "partial" | "failed" | "held" | "preview" | "interrupted";
 
-/** `onramp_core::sync::run::SyncReport` (the fields the UI uses). */
-export interface SyncReport {
-  run: number;
-  status: RunStatus;
-  message: string | null;
-  plan: Plan;
-}
+/**
+ * How a run ended (what [`StateStore::finish_run`] records).
+ */
+export type RunStatus = "ok" | "partial" | "failed" | "held" | "preview";
 
-/** What `sync_now` streams through its channel while a run goes on. */
-export type SyncEvent =
-  | { event: 'started'; profile: string }
-  | { event: 'progress'; phase: 'reading' | 'planning' | 'applying' | 'recording'; done: number; total: number }
-  | { event: 'finished'; run: number; status: RunStatus };
+/**
+ * What a run did, in counts.
+ */
+export type RunSummary = { 
+/**
+ * Users created.
+ */
+created: number, 
+/**
+ * Users updated.
+ */
+updated: number, 
+/**
+ * Users deactivated or deleted.
+ */
+deprovisioned: number, 
+/**
+ * Groups created, changed or deleted.
+ */
+groups_changed: number, 
+/**
+ * Objects whose change failed.
+ */
+failed: number, 
+/**
+ * Users left out by the profile's rules.
+ */
+skipped: number, };
 
-// ---------------------------------------------------------------- settings, logs
+/**
+ * A profile's schedule.
+ */
+export type ScheduleInfo = { 
+/**
+ * Whether scheduled runs happen.
+ */
+enabled: boolean, 
+/**
+ * Minutes between runs.
+ */
+interval_minutes: number, };
 
-export interface Settings {
-  /** Start Onramp (in the tray) when the user logs in. */
-  autostart: boolean;
-}
+/**
+ * One choice of a `select` or `email_attribute` field.
+ */
+export type SelectOption = { 
+/**
+ * The value written to the profile.
+ */
+value: string, 
+/**
+ * What the admin sees.
+ */
+label: string, };
 
-/** The answer of `read_logs`: the newest lines of today's log file. */
-export interface LogTail {
-  file: string | null;
-  lines: string[];
-}
+/**
+ * The app's own settings.
+ */
+export type Settings = { 
+/**
+ * Start Onramp in the tray at login.
+ */
+autostart: boolean, };
 
-/** Payload of the `onramp://open-run` event (notification or tray click). */
-export interface OpenRun {
-  profile: string;
-  runId: number;
-}
+/**
+ * A user the sync leaves out, and why.
+ */
+export type SkippedUser = { 
+/**
+ * The anchor.
+ */
+anchor: string, 
+/**
+ * The DN, for the admin.
+ */
+dn: string, 
+/**
+ * Why.
+ */
+reason: string, };
+
+/**
+ * What a step shows and how the UI moves past it.
+ */
+export type StepKind = "checklist" | "form" | "preview" | "save";
+
+/**
+ * A user the sync will skip, and why.
+ */
+export type SurveySkippedUser = { 
+/**
+ * The user's DN.
+ */
+dn: string, 
+/**
+ * Why: a missing name or a missing or invalid email.
+ */
+reason: string, };
+
+/**
+ * One progress event of a run.
+ */
+export type SyncEvent = { "event": "started", 
+/**
+ * The profile being synced.
+ */
+profile: string, } | { "event": "progress", 
+/**
+ * The phase.
+ */
+phase: SyncPhase, 
+/**
+ * Steps done.
+ */
+done: number, 
+/**
+ * Steps in the phase; 0 while unknown.
+ */
+total: number, } | { "event": "finished", 
+/**
+ * The run's id in the history.
+ */
+run: RunId, 
+/**
+ * How it ended.
+ */
+status: RunStatus, };
+
+/**
+ * The phases of a run, in order.
+ */
+export type SyncPhase = "reading" | "planning" | "applying" | "recording";
+
+/**
+ * What a run did.
+ */
+export type SyncReport = { 
+/**
+ * The run's id in the history.
+ */
+run: RunId, 
+/**
+ * How it ended.
+ */
+status: RunStatus, 
+/**
+ * Why it failed or was held, when it did.
+ */
+message: string | null, 
+/**
+ * What the read saw.
+ */
+read: ReadSummary | null, 
+/**
+ * Whether the read was full or a delta, and why.
+ */
+read_kind: ReadKind | null, 
+/**
+ * With `[target] kind = "export"`: where the run was written.
+ */
+export?: ExportSummary, 
+/**
+ * The plan (what a preview shows; what an apply run did or tried).
+ */
+plan: Plan, 
+/**
+ * Counts of what was applied.
+ */
+applied: ApplyCounts, };
+
+/**
+ * An update of an existing platform user.
+ */
+export type UserUpdate = { 
+/**
+ * The user's anchor.
+ */
+anchor: string, 
+/**
+ * The platform's id, when known.
+ */
+target_id: string | null, 
+/**
+ * What changes.
+ */
+changes: Array<Change>, 
+/**
+ * The user as it will be.
+ */
+desired: DesiredUser, 
+/**
+ * The user as Onramp last wrote it (to tell the platform's own edits apart).
+ */
+applied: DesiredUser, };
+
+/**
+ * One setup wizard (`wizards/<id>.toml`): the steps that produce a profile
+ * of `kind`.
+ */
+export type Wizard = { 
+/**
+ * The wizard's id, also its file stem (`ad` for `wizards/ad.toml`).
+ */
+id: string, 
+/**
+ * The kind of profile the wizard produces.
+ */
+kind: IntegrationKind, 
+/**
+ * Shown in the wizard list; also the profile's default display name.
+ */
+title: string, 
+/**
+ * One paragraph on what the wizard sets up.
+ */
+summary: string, 
+/**
+ * The steps, in the order the admin goes through them.
+ */
+steps: Array<WizardStep>, };
+
+/**
+ * One input of a form or save step.
+ */
+export type WizardField = { 
+/**
+ * The dotted profile key (`connection.url`), or `profile.name` for the file name.
+ */
+key: string, 
+/**
+ * How the field is rendered and what it accepts.
+ */
+type: FieldType, 
+/**
+ * The field's label.
+ */
+label: string, 
+/**
+ * Explanation under the field.
+ */
+help?: string, 
+/**
+ * Example text shown in an empty field.
+ */
+placeholder?: string, 
+/**
+ * Whether the draft is incomplete without a value.
+ */
+required: boolean, 
+/**
+ * The initial value; used when the draft has none.
+ */
+default?: DraftValue, 
+/**
+ * `select` and `email_attribute`: the choices.
+ */
+options: Array<SelectOption>, 
+/**
+ * `number`: the smallest accepted value.
+ */
+min?: number, 
+/**
+ * `number`: the largest accepted value.
+ */
+max?: number, 
+/**
+ * Fill the field from a check's evidence when it is empty.
+ */
+propose?: Propose, };
+
+/**
+ * One step of a wizard.
+ */
+export type WizardStep = { 
+/**
+ * Unique within the wizard.
+ */
+id: string, 
+/**
+ * What the step does.
+ */
+kind: StepKind, 
+/**
+ * The step's heading.
+ */
+title: string, 
+/**
+ * Paragraphs of explanation above the step's content.
+ */
+intro: string, 
+/**
+ * `checklist` steps: what the admin ticks.
+ */
+items: Array<ChecklistItem>, 
+/**
+ * `form` and `save` steps: the fields.
+ */
+fields: Array<WizardField>, 
+/**
+ * Check ids run after the step's fields validate (see `wizard::CHECK_IDS`).
+ */
+checks: Array<string>, 
+/**
+ * Links to documentation.
+ */
+links: Array<HelpLink>, };
+
+/**
+ * One entry of `list_wizards`.
+ */
+export type WizardSummary = { 
+/**
+ * The wizard's id (its file stem).
+ */
+id: string, 
+/**
+ * The profile kind it produces.
+ */
+kind: string, 
+/**
+ * Its title.
+ */
+title: string, 
+/**
+ * One paragraph on what it sets up.
+ */
+summary: string, };

@@ -24,12 +24,12 @@ const now = () => Math.floor(Date.now() / 1000);
 function profiles() {
   return [
     profile('green-ad', { state: 'green', summary: 'Last run succeeded' }, {
-      lastRun: run(41, 'green-ad', 'ok', { summary: summary({ created: 2, updated: 1 }) }),
-      nextRunAt: now() + 300,
+      last_run: run(41, 'green-ad', 'ok', { summary: summary({ created: 2, updated: 1 }) }),
+      next_run_at: now() + 300,
     }),
-    profile('yellow-ad', { state: 'yellow', summary: '3 objects failed' }, { lastRun: run(42, 'yellow-ad', 'partial') }),
-    profile('red-ad', { state: 'red', summary: 'The last run failed' }, { lastRun: run(43, 'red-ad', 'failed'), running: true }),
-    profile('new-ldap', { state: 'unknown', summary: 'Not run yet' }, { kindLabel: 'OpenLDAP', schedule: { enabled: false, intervalMinutes: 60 } }),
+    profile('yellow-ad', { state: 'yellow', summary: '3 objects failed' }, { last_run: run(42, 'yellow-ad', 'partial') }),
+    profile('red-ad', { state: 'red', summary: 'The last run failed' }, { last_run: run(43, 'red-ad', 'failed'), running: true }),
+    profile('new-ldap', { state: 'unknown', summary: 'Not run yet' }, { kind_label: 'OpenLDAP', schedule: { enabled: false, interval_minutes: 60 } }),
     profile(
       'broken',
       {
@@ -37,10 +37,10 @@ function profiles() {
         summary: 'The profile does not validate',
         error: { code: 'profile_invalid', message: 'connection.url: missing', remediation: ['Add connection.url to the file.'] },
       },
-      { kind: null, kindLabel: null, schedule: null },
+      { kind: null, kind_label: null, schedule: null },
     ),
     profile('held-ad', { state: 'yellow', summary: 'A run is held for approval' }, {
-      lastRun: run(44, 'held-ad', 'held', { summary: summary({ deprovisioned: 30 }), message: '30 deactivations exceed the guard (10)' }),
+      last_run: run(44, 'held-ad', 'held', { summary: summary({ deprovisioned: 30 }), message: '30 deactivations exceed the guard (10)' }),
     }),
   ];
 }
@@ -96,25 +96,25 @@ test('Sync Now streams progress into the bar and ends with the status', async ()
     await page.getByRole('button', { name: 'Sync Now: green-ad display' }).click();
     const [call] = await backend.waitForCalls('sync_now');
     assert.equal(call.args.profile, 'green-ad');
-    assert.match(call.args.onEvent, /^__CHANNEL__:\d+$/);
+    assert.match(call.args.on_event, /^__CHANNEL__:\d+$/);
     const card = page.locator('[data-profile="green-ad"]');
     assert.equal(await card.getByRole('button', { name: /Sync Now/ }).isDisabled(), true, 'disabled while running');
 
     const bar = card.locator('[data-testid="sync-progress"]');
-    await backend.channelSend(call.args.onEvent, 0, { event: 'started', profile: 'green-ad' });
+    await backend.channelSend(call.args.on_event, 0, { event: 'started', profile: 'green-ad' });
     await bar.waitFor();
-    await backend.channelSend(call.args.onEvent, 1, { event: 'progress', phase: 'reading', done: 5, total: 10 });
+    await backend.channelSend(call.args.on_event, 1, { event: 'progress', phase: 'reading', done: 5, total: 10 });
     await card.getByText('Reading: 5 of 10').waitFor();
     assert.equal(await bar.evaluate((el) => [el.value, el.max].join('/')), '5/10');
     // Messages delivered out of order are put back in order by the channel.
-    await backend.channelSend(call.args.onEvent, 3, { event: 'progress', phase: 'applying', done: 3, total: 4 });
-    await backend.channelSend(call.args.onEvent, 2, { event: 'progress', phase: 'planning', done: 1, total: 1 });
+    await backend.channelSend(call.args.on_event, 3, { event: 'progress', phase: 'applying', done: 3, total: 4 });
+    await backend.channelSend(call.args.on_event, 2, { event: 'progress', phase: 'planning', done: 1, total: 1 });
     await card.getByText('Applying: 3 of 4').waitFor();
     assert.equal(await bar.evaluate((el) => [el.value, el.max].join('/')), '3/4');
     assert.equal(await bar.getAttribute('data-phase'), 'applying');
 
-    await backend.channelSend(call.args.onEvent, 4, { event: 'finished', run: 77, status: 'partial' });
-    await backend.channelEnd(call.args.onEvent, 5);
+    await backend.channelSend(call.args.on_event, 4, { event: 'finished', run: 77, status: 'partial' });
+    await backend.channelEnd(call.args.on_event, 5);
     const before = listed;
     answer.resolve({ run: 77, status: 'partial', message: '1 object failed', plan: null });
     const result = card.locator('.sync-result');
@@ -164,7 +164,7 @@ test('Approve asks first, then releases the held run', async () => {
     const listed = backend.callsOf('list_profiles').length;
     await card.getByRole('button', { name: 'Approve run 44' }).click();
     await backend.waitForCalls('approve_run');
-    assert.deepEqual(backend.callsOf('approve_run')[0].args, { runId: 44 });
+    assert.deepEqual(backend.callsOf('approve_run')[0].args, { run_id: 44 });
     await backend.waitForCalls('list_profiles', listed + 1);
   } finally {
     await close();

@@ -1,6 +1,12 @@
 // Test harness: serves the built ui/dist on a free loopback port, drives
 // Debian's Chromium through playwright-core, and gives each test a page whose
 // Tauri IPC is a scripted fake backend in Node that records every call.
+//
+// The page's IPC is Tauri's own mock (`@tauri-apps/api/mocks`: mockIPC with
+// its event mocking, mockWindows), loaded by a module script the server puts
+// ahead of the app's; every command it sees is forwarded to the backend in
+// Node (window.__onrampBackend, bound with page.exposeFunction). Arguments
+// cross as JSON, as in the real IPC, so a Channel arrives as "__CHANNEL__:<id>".
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
@@ -9,7 +15,33 @@ import { chromium } from 'playwright-core';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const DIST = resolve(here, '../dist');
-const FAKE_TAURI = await readFile(join(here, 'fake-tauri.js'), 'utf8');
+const TAURI_MOCKS = await readFile(resolve(here, '../node_modules/@tauri-apps/api/mocks.js'), 'utf8');
+
+/** Runs before the app's module: Tauri's IPC mock, wired to the backend in Node. */
+const SETUP = `
+import { mockIPC, mockWindows } from '/__test__/tauri-mocks.js';
+mockWindows('main');
+mockIPC(async (cmd, args) => {
+  const answer = await window.__onrampBackend(cmd, JSON.parse(JSON.stringify(args ?? {})));
+  if (answer.ok) return answer.value;
+  throw answer.error;
+}, { shouldMockEvents: true });
+// What the tests need on top: which events the page listens to, and emitting one.
+const internals = window.__TAURI_INTERNALS__;
+const mocked = internals.invoke;
+const listening = new Map();
+internals.invoke = (cmd, args, options) => {
+  if (cmd === 'plugin:event|listen') listening.set(args.event, (listening.get(args.event) ?? 0) + 1);
+  if (cmd === 'plugin:event|unlisten') listening.set(args.event, (listening.get(args.event) ?? 1) - 1);
+  return mocked(cmd, args, options);
+};
+window.__testListened = () => [...listening].filter(([, n]) => n > 0).map(([event]) => event);
+window.__testEmit = async (event, payload) => {
+  await mocked('plugin:event|emit', { event, payload });
+  return listening.get(event) ?? 0;
+};
+`;
+const SETUP_TAG = '<script type="module" src="/__test__/setup.js"></script>';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -28,13 +60,19 @@ export async function serveDist() {
       res.writeHead(204).end();
       return;
     }
+    if (path === '/__test__/tauri-mocks.js' || path === '/__test__/setup.js') {
+      res.writeHead(200, { 'content-type': TYPES['.js'] }).end(path.endsWith('setup.js') ? SETUP : TAURI_MOCKS);
+      return;
+    }
     const file = normalize(join(DIST, path === '/' ? 'index.html' : path));
     if (!file.startsWith(DIST)) {
       res.writeHead(403).end();
       return;
     }
     try {
-      const body = await readFile(file);
+      let body = await readFile(file);
+      // The mock goes first: module scripts run in document order.
+      if (file.endsWith('index.html')) body = String(body).replace('<head>', `<head>${SETUP_TAG}`);
       res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(body);
     } catch {
       res.writeHead(404).end('not found');
@@ -119,8 +157,8 @@ export async function openApp(browser, baseUrl, handlers, { viewport = { width: 
     },
     /** Emits a shell event once the page listens to it; returns how many listeners got it. */
     async emit(event, payload) {
-      await page.waitForFunction((e) => window.__fakeListened().includes(e), event);
-      return page.evaluate(([e, p]) => window.__fakeEmit(e, p), [event, payload]);
+      await page.waitForFunction((e) => window.__testListened().includes(e), event);
+      return page.evaluate(([e, p]) => window.__testEmit(e, p), [event, payload]);
     },
   };
   page.on('pageerror', (error) => backend.errors.push(String(error)));
@@ -143,7 +181,6 @@ export async function openApp(browser, baseUrl, handlers, { viewport = { width: 
       return { ok: false, error: { code: 'internal', message: String(error) } };
     }
   });
-  await page.addInitScript({ content: FAKE_TAURI });
   await page.goto(baseUrl);
   return { page, backend, close: () => context.close() };
 }

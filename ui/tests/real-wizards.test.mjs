@@ -1,40 +1,12 @@
-// The wizards the app ships (wizards/*.toml, turned into the JSON get_wizard
-// sends) rendered and walked from the first step to saving: every field gets
-// its stable id, the long texts fit a 1024x768 window, and the required
-// fields are the ones the walk has to fill.
+// The wizards the app ships (wizards/*.toml, as get_wizard sends them: exported
+// by src-tauri/src/ipc/fixtures.rs) rendered and walked from the first step to
+// saving: every field gets its stable id, the long texts fit a 1024x768
+// window, and the required fields are the ones the walk has to fill.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
-import { BASE_DN, GROUPS, OUS, PLAN, checkResult, emailReport, profile } from './fixtures.mjs';
+import { BASE_DN, BUILTIN_WIZARDS, GROUPS, OUS, PREVIEW, checkResult, emailReport, profile } from './fixtures.mjs';
 import { horizontalOverflow, launchBrowser, openApp, serveDist } from './harness.mjs';
 
-const WIZARDS_DIR = fileURLToPath(new URL('../../wizards/', import.meta.url));
-
-// TOML → the camelCased JSON of get_wizard (secret_suffix is never sent), with
-// the defaults serde fills in. Python's tomllib keeps this free of npm packages.
-const TO_JSON = `
-import json, sys, tomllib
-w = tomllib.load(open(sys.argv[1], 'rb'))
-def step(s):
-    return {'id': s['id'], 'kind': s['kind'], 'title': s['title'], 'intro': s.get('intro', ''),
-            'items': s.get('items', []), 'checks': s.get('checks', []), 'links': s.get('links', []),
-            'fields': [field(f) for f in s.get('fields', [])]}
-def field(f):
-    out = {k: v for k, v in f.items() if k != 'secret_suffix'}
-    out.setdefault('required', False)
-    out.setdefault('options', [])
-    return out
-print(json.dumps({'id': w['id'], 'kind': w['kind'], 'title': w['title'], 'summary': w['summary'],
-                  'steps': [step(s) for s in w['steps']]}))
-`;
-
-function loadWizard(file) {
-  return JSON.parse(execFileSync('python3', ['-c', TO_JSON, `${WIZARDS_DIR}${file}`], { encoding: 'utf8' }));
-}
-
-const files = readdirSync(WIZARDS_DIR).filter((f) => f.endsWith('.toml'));
 let browser;
 let server;
 
@@ -71,15 +43,14 @@ async function fillRequired(page, field) {
   }
 }
 
-for (const file of files) {
-  test(`the shipped wizard ${file} renders and walks to Save`, async () => {
-    const wizard = loadWizard(file);
+for (const wizard of BUILTIN_WIZARDS) {
+  test(`the shipped wizard ${wizard.id} renders and walks to Save`, async () => {
     assert.ok(wizard.steps.length > 3, 'a real wizard has steps');
     const { page, backend, close } = await openApp(browser, server.url, {
       list_profiles: () => ({ dir: '/profiles', profiles: [] }),
       list_wizards: () => [{ id: wizard.id, kind: wizard.kind, title: wizard.title, summary: wizard.summary }],
       get_wizard: () => wizard,
-      validate_draft: () => ({ errors: [], profileName: 'corp' }),
+      validate_draft: () => ({ errors: [], profile_name: 'corp' }),
       stage_secret: () => null,
       // The check a field proposes from carries that field's evidence key.
       run_checks: ({ ids }) =>
@@ -90,7 +61,7 @@ for (const file of files) {
         }),
       discover: ({ what, values }) =>
         what === 'ous' ? { what, ous: OUS } : what === 'groups' ? { what, groups: GROUPS } : { what, email: emailReport(values['sync.email_attribute'] ?? 'mail') },
-      preview_draft: () => ({ run: 0, status: 'preview', message: null, plan: PLAN }),
+      preview_draft: () => PREVIEW,
       save_profile: () => profile('corp', { state: 'unknown', summary: 'Not run yet' }),
     });
     try {

@@ -41,12 +41,12 @@ function handlers(extra = {}) {
     list_profiles: () => ({
       dir: '/profiles',
       profiles: [
-        profile('corp-ad', { state: 'yellow', summary: '2 objects failed' }, { lastRun: RUNS[0] }),
+        profile('corp-ad', { state: 'yellow', summary: '2 objects failed' }, { last_run: RUNS[0] }),
         profile('lab-ldap', { state: 'unknown', summary: 'Not run yet' }),
       ],
     }),
     run_history: ({ profile: name }) => (name === 'corp-ad' ? RUNS : []),
-    run_detail: ({ runId }) => ({ ...DETAIL, run: { ...DETAIL.run, id: runId } }),
+    run_detail: ({ run_id }) => ({ ...DETAIL, run: { ...DETAIL.run, id: run_id } }),
     read_logs: () => ({ file: '/var/log/onramp/onramp.2026-11-22.log', lines: ['2026-11-22T10:00:00Z INFO sync started', '2026-11-22T10:00:05Z WARN 2 objects failed'] }),
     get_settings: () => ({ autostart: false }),
     set_autostart: ({ enabled }) => ({ autostart: enabled }),
@@ -80,7 +80,7 @@ test('run history opens a run; the detail lists failed objects first and filters
 
     await page.locator('tr[data-run="12"]').getByText('Partly failed').click();
     await page.locator('tr[data-outcome]').first().waitFor();
-    assert.deepEqual(backend.callsOf('run_detail')[0].args, { runId: 12 });
+    assert.deepEqual(backend.callsOf('run_detail')[0].args, { run_id: 12 });
     const outcomes = await page.locator('tbody tr[data-outcome]').evaluateAll((rows) => rows.map((r) => r.dataset.outcome + ':' + r.querySelector('th').textContent));
     assert.deepEqual(outcomes, ['failed:guid-b', 'failed:guid-d', 'ok:guid-a', 'ok:guid-c']);
     assert.match(await page.locator('tr[data-outcome="failed"]').first().innerText(), /guid-b\s+create\s+Failed\s+SCIM 409: userName exists/);
@@ -155,11 +155,11 @@ test('open-run and open-dashboard events navigate', async () => {
   const { page, backend, close } = await openApp(browser, server.url, handlers());
   try {
     await page.locator('[data-profile="corp-ad"]').waitFor();
-    await backend.emit('onramp://open-run', { profile: 'corp-ad', runId: 31 });
+    await backend.emit('onramp://open-run', { profile: 'corp-ad', run_id: 31 });
     await page.getByRole('heading', { name: /Run 31/ }).waitFor();
     // The heading shows while loading, before the effect has called run_detail.
     const [call] = await backend.waitForCalls('run_detail');
-    assert.deepEqual(call.args, { runId: 31 });
+    assert.deepEqual(call.args, { run_id: 31 });
     await backend.emit('onramp://open-dashboard', null);
     await page.locator('[data-profile="corp-ad"]').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Dashboard', exact: true }).getAttribute('aria-current'), 'page');

@@ -4,7 +4,7 @@
 // fields, the preview and saving over an existing profile.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { BASE_DN, GROUPS, OUS, PLAN, WIZARD, WIZARDS, checkResult, emailReport, profile } from './fixtures.mjs';
+import { BASE_DN, GROUPS, OUS, PREVIEW, WIZARD, WIZARDS, checkResult, emailReport, profile } from './fixtures.mjs';
 import { Rejection, horizontalOverflow, launchBrowser, openApp, serveDist } from './harness.mjs';
 
 const SECRET = 'S3cret-bind-pa55word!';
@@ -37,7 +37,7 @@ function wizardBackend(state) {
       if (values['profile.name'] === 'taken name') errors.push({ key: '', message: 'the profile name has a space' });
       // A later step's field: must not show before the admin gets there.
       if (values['sync.groups'] === undefined) errors.push({ key: 'sync.groups', message: 'choose at least one group' });
-      return { errors, profileName: String(values['profile.name'] ?? '') };
+      return { errors, profile_name: String(values['profile.name'] ?? '') };
     },
     stage_secret: () => null,
     run_checks: ({ ids }) => ids.map((id) => checkResult(id, id === 'ldap.signing' && !state.signingFixed ? 'fail' : 'pass')),
@@ -46,7 +46,7 @@ function wizardBackend(state) {
       if (what === 'groups') return { what, groups: GROUPS };
       return { what, email: emailReport(values['sync.email_attribute']) };
     },
-    preview_draft: () => ({ run: 0, status: 'preview', message: null, plan: PLAN }),
+    preview_draft: () => PREVIEW,
     save_profile: ({ overwrite }) => {
       if (!overwrite) throw new Rejection('profile_exists', 'a profile named corp-ad already exists', ['Choose Replace to overwrite it.']);
       state.saved = true;
@@ -187,7 +187,7 @@ test('walks a wizard with every field type and step kind', async () => {
     assert.equal(await contractors.isVisible(), true, 'the first level is open');
     await contractors.getByLabel('Exclude Contractors').check();
     await page.locator('#field-sync-user_filter').fill('(department=*)');
-    await page.locator('#field-sync-extra_attributes').fill('department\n\n  title  \n');
+    await page.locator('#field-sync-platform_wins_attributes').fill('department\n\n  title  \n');
     await next(page);
 
     // Groups: one discovery for both pickers; required; filter; the tag badge.
@@ -290,7 +290,7 @@ test('walks a wizard with every field type and step kind', async () => {
       'sync.email_attribute': 'userPrincipalName',
       'sync.excluded_ous': ['OU=Contractors,OU=Staff,DC=corp,DC=example'],
       'sync.user_filter': '(department=*)',
-      'sync.extra_attributes': ['department', 'title'],
+      'sync.platform_wins_attributes': ['department', 'title'],
       'sync.groups': ['Sales'],
       'sync.admin_groups': ['IT Admins'],
       'sync.max_tag_length': 48,

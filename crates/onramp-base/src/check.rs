@@ -7,11 +7,12 @@
 //! hold secrets cannot be serialised, so they cannot end up here by accident.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::tls::CertificateInfo;
 
 /// The outcome of one check.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckStatus {
     /// The step works.
@@ -25,7 +26,7 @@ pub enum CheckStatus {
 }
 
 /// One piece of observed evidence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct Evidence {
     /// What was observed, e.g. `http_status` or `certificate.not_after`.
     pub key: String,
@@ -34,7 +35,7 @@ pub struct Evidence {
 }
 
 /// The result of one check, as DESIGN.md defines it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CheckResult {
     /// The check's registry id, e.g. `target.auth`.
     pub id: String,
@@ -44,15 +45,19 @@ pub struct CheckResult {
     pub summary: String,
     /// Further explanation, possibly several sentences.
     #[serde(skip_serializing_if = "String::is_empty")]
+    #[ts(optional = nullable)]
     pub details: String,
     /// Ordered steps that fix a failure or warning.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional = nullable)]
     pub remediation: Vec<String>,
     /// What was observed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional = nullable)]
     pub evidence: Vec<Evidence>,
     /// The server certificate the check verified, for expiry reminders.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub certificate: Option<CertificateInfo>,
 }
 

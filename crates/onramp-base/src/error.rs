@@ -7,9 +7,10 @@
 //! public contract: add new ones, never rename.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// Stable, machine-readable error categories shared by the CLI and the UI.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// A value given by the user (argument, field) is malformed.
@@ -68,7 +69,7 @@ impl ErrorCode {
 }
 
 /// What an engine error looks like at the IPC and CLI boundary.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, TS, PartialEq, Eq)]
 pub struct ErrorReport {
     /// The stable category.
     pub code: ErrorCode,
@@ -76,6 +77,7 @@ pub struct ErrorReport {
     pub message: String,
     /// Ordered steps that fix it, when the engine knows them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[ts(optional = nullable)]
     pub remediation: Vec<String>,
 }
 
@@ -122,50 +124,5 @@ mod tests {
             let json = serde_json::to_value(code).unwrap();
             assert_eq!(json, code.as_str());
         }
-    }
-
-    /// The front end mirrors the codes in `ui/src/types.ts`; this keeps the
-    /// two in step: the `ErrorCode` union there must list exactly ours.
-    #[test]
-    fn typescript_error_codes_match() {
-        let mut ts = crate::ui_types::union("ErrorCode");
-        let mut rust: Vec<String> = ErrorCode::ALL
-            .iter()
-            .map(|c| c.as_str().to_owned())
-            .collect();
-        ts.sort_unstable();
-        rust.sort_unstable();
-        assert_eq!(
-            ts, rust,
-            "ui/src/types.ts ErrorCode differs from onramp_base::ErrorCode"
-        );
-    }
-
-    /// The `ErrorReport` interface in `ui/src/types.ts` has exactly the
-    /// fields a report serialises to, optional (`?:`) where the report
-    /// leaves the field out when empty.
-    #[test]
-    fn typescript_error_report_matches() {
-        let mut ts = crate::ui_types::interface_fields("ErrorReport");
-        ts.sort();
-        let keys = |report: &ErrorReport| -> Vec<String> {
-            let json = serde_json::to_value(report).unwrap();
-            let mut keys: Vec<String> = json.as_object().unwrap().keys().cloned().collect();
-            keys.sort();
-            keys
-        };
-        let full = keys(
-            &ErrorReport::new(ErrorCode::Internal, "m").with_remediation(vec!["step".to_owned()]),
-        );
-        let bare = keys(&ErrorReport::new(ErrorCode::Internal, "m"));
-        let mut rust: Vec<(String, bool)> = full
-            .iter()
-            .map(|k| (k.clone(), !bare.contains(k)))
-            .collect();
-        rust.sort();
-        assert_eq!(
-            ts, rust,
-            "ui/src/types.ts ErrorReport differs from onramp_base::ErrorReport (name, optional)"
-        );
     }
 }

@@ -15,7 +15,5 @@ pub mod parallel;
 pub mod paths;
 pub mod runtime;
 pub mod tls;
-#[doc(hidden)]
-pub mod ui_types;
 
 pub use error::{ErrorCode, ErrorReport, ToReport};

@@ -17,6 +17,7 @@ use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use ts_rs::TS;
 
 use crate::check::Evidence;
 
@@ -203,7 +204,7 @@ impl ServerCertVerifier for RecordingVerifier {
 }
 
 /// What an admin needs to see of a certificate.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CertificateInfo {
     /// The subject DN.
     pub subject: String,

@@ -4,9 +4,10 @@
 //! renders any of them without knowing which connector answered.
 
 use serde::Serialize;
+use ts_rs::TS;
 
 /// A discovery a connector offers, as the wizard's field types ask for it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DiscoveryKind {
     /// The tree of containers users sit in (AD/LDAP OUs; Google org units).
@@ -37,7 +38,7 @@ impl DiscoveryKind {
 }
 
 /// One discovery's answer.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "what", rename_all = "snake_case")]
 pub enum Discovery {
     /// The container tree under the base (one root).
@@ -58,7 +59,7 @@ pub enum Discovery {
 }
 
 /// One node of the tree: the base, an OU, or a container that holds users.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct OuNode {
     /// The node's DN.
     pub dn: String,
@@ -77,7 +78,7 @@ pub struct OuNode {
 }
 
 /// A group as the admin chooses among them.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct GroupInfo {
     /// The group's DN.
     pub dn: String,
@@ -92,7 +93,8 @@ pub struct GroupInfo {
 }
 
 /// A user the sync will skip, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+#[ts(rename = "SurveySkippedUser")]
 pub struct SkippedUser {
     /// The user's DN.
     pub dn: String,
@@ -101,7 +103,7 @@ pub struct SkippedUser {
 }
 
 /// The email attribute survey.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct EmailReport {
     /// The attribute the profile uses.
     pub attribute: &'static str,

@@ -15,6 +15,7 @@ use futures_util::future::LocalBoxFuture;
 use onramp_base::error::{ErrorCode, ErrorReport, ToReport};
 use onramp_secrets::SecretStore;
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::connector::ConnectorError;
 use crate::snapshot::{Snapshot, SourceGroup, SourceUser};
@@ -48,7 +49,7 @@ pub trait SourceState {
 }
 
 /// How the snapshot was obtained.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ReadKind {
     /// Every object was read.
@@ -72,7 +73,7 @@ pub enum ReadKind {
 /// The counts every source has are fields; what only one kind of source
 /// counts (AD's ranged groups, an LDAP base DN, a Graph delta link's age)
 /// travels in `details`, flattened into the same JSON object.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, TS)]
 pub struct ReadSummary {
     /// User objects the source returned.
     pub users_read: usize,

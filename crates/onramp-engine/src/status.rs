@@ -14,6 +14,7 @@ use onramp_base::error::{ErrorReport, ToReport};
 use onramp_profile::{Profile, ProfileEntry, ProfileStore, Schedule};
 use onramp_sync::store::{Health as StoreHealth, RunRecord, StateStore};
 use serde::Serialize;
+use ts_rs::TS;
 
 use crate::schedule::Scheduler;
 
@@ -97,8 +98,7 @@ fn status_of(from: &StatusSources<'_>, store: Option<&StateStore>, p: &Profile) 
 }
 
 /// The answer of `list_profiles`.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Serialize, TS)]
 pub struct ProfileList {
     /// The folder the profiles were read from, for the empty state.
     pub dir: String,
@@ -107,8 +107,7 @@ pub struct ProfileList {
 }
 
 /// One row of the profile list.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Serialize, TS)]
 pub struct ProfileSummary {
     /// The file stem.
     pub name: String,
@@ -133,8 +132,7 @@ pub struct ProfileSummary {
 }
 
 /// A profile's schedule.
-#[derive(Debug, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Serialize, TS)]
 pub struct ScheduleInfo {
     /// Whether scheduled runs happen.
     pub enabled: bool,
@@ -145,7 +143,7 @@ pub struct ScheduleInfo {
 /// A profile's health, from the state store's run history (DESIGN.md,
 /// "Health"). The app never shows a state it has no evidence for: a profile
 /// that never ran is `unknown`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, TS)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum Health {
     /// The profile is valid but has never been synced.
@@ -337,13 +335,13 @@ mod tests {
         assert_eq!(json[0]["name"], "broken");
         assert_eq!(json[0]["health"]["state"], "invalid");
         assert_eq!(json[0]["health"]["error"]["code"], "profile_invalid");
-        assert_eq!(json[1]["kindLabel"], "Active Directory");
-        assert_eq!(json[1]["schedule"]["intervalMinutes"], 15);
+        assert_eq!(json[1]["kind_label"], "Active Directory");
+        assert_eq!(json[1]["schedule"]["interval_minutes"], 15);
         assert_eq!(json[1]["health"]["state"], "unknown");
         assert_eq!(json[1]["health"]["summary"], "Never synced");
-        assert_eq!(json[1]["nextRunAt"], 1_800_000_000);
+        assert_eq!(json[1]["next_run_at"], 1_800_000_000);
         assert_eq!(json[1]["running"], false);
-        assert!(json[1]["lastRun"].is_null());
+        assert!(json[1]["last_run"].is_null());
     }
 
     #[test]

@@ -1,9 +1,10 @@
 //! The kinds of integration Onramp knows.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 /// Which system a profile integrates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum IntegrationKind {
     /// Microsoft Active Directory (or a Samba AD DC) over LDAP.

@@ -11,6 +11,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::model::{DesiredGroup, DesiredUser};
 use super::plan::{DeprovisionAction, GroupChange, Plan, UserUpdate};
@@ -23,7 +24,7 @@ use onramp_platform::scim::{
 use onramp_profile::ConflictPolicy;
 
 /// What applying did, in counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS)]
 pub struct ApplyCounts {
     /// Users created (or adopted: found on the platform already).
     pub created: u32,

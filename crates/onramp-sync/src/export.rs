@@ -24,6 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use time::OffsetDateTime;
+use ts_rs::TS;
 
 use super::model::{DesiredGroup, DesiredState, DesiredUser};
 use super::plan::{DeprovisionAction, Plan};
@@ -38,7 +39,7 @@ pub const EXPORT_FILES: [&str; 5] = [
 ];
 
 /// What an export wrote.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ExportSummary {
     /// The run's folder.
     pub dir: PathBuf,

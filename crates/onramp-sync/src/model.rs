@@ -9,11 +9,12 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 pub use onramp_connector::snapshot::{GroupIndex, Snapshot, SourceGroup, SourceUser};
 
 /// A user as the platform should have it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize)]
 pub struct DesiredUser {
     /// The source anchor, sent as SCIM `externalId`.
     pub anchor: String,
@@ -40,7 +41,7 @@ pub struct DesiredUser {
 }
 
 /// A group as the platform should have it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize)]
 pub struct DesiredGroup {
     /// The source anchor, or `team:<name>` for the integration's team.
     pub anchor: String,
@@ -51,7 +52,7 @@ pub struct DesiredGroup {
 }
 
 /// A user the sync leaves out, and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize)]
 pub struct SkippedUser {
     /// The anchor.
     pub anchor: String,

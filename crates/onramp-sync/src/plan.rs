@@ -13,6 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::model::{DesiredGroup, DesiredState, DesiredUser, SkippedUser};
 use onramp_profile::DeprovisionPolicy;
@@ -38,7 +39,7 @@ pub struct KnownGroup {
 }
 
 /// One attribute that changes.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize)]
 pub struct Change {
     /// The attribute, as the admin knows it (`email`, `active`, `tags`, …).
     pub attribute: String,
@@ -49,7 +50,7 @@ pub struct Change {
 }
 
 /// An update of an existing platform user.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize)]
 pub struct UserUpdate {
     /// The user's anchor.
     pub anchor: String,
@@ -64,7 +65,7 @@ pub struct UserUpdate {
 }
 
 /// What happens to a user who left the scope.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DeprovisionAction {
     /// Set inactive.
@@ -74,7 +75,7 @@ pub enum DeprovisionAction {
 }
 
 /// A user who left the scope and will be deprovisioned.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize)]
 pub struct Deprovision {
     /// The user's anchor.
     pub anchor: String,
@@ -87,7 +88,7 @@ pub struct Deprovision {
 }
 
 /// A membership change of a platform group.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize)]
 pub struct GroupChange {
     /// The group's anchor.
     pub anchor: String,
@@ -102,7 +103,7 @@ pub struct GroupChange {
 }
 
 /// Everything a run would do.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize, Default)]
 pub struct Plan {
     /// Users to create.
     pub creates: Vec<Arc<DesiredUser>>,

@@ -15,11 +15,12 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::store::{RunId, RunStatus};
 
 /// The phases of a run, in order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS)]
 #[serde(rename_all = "lowercase")]
 pub enum SyncPhase {
     /// Reading the directory (done/total: objects read; total unknown, 0, until the end).
@@ -33,8 +34,9 @@ pub enum SyncPhase {
 }
 
 /// One progress event of a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 #[serde(tag = "event", rename_all = "snake_case")]
+#[ts(rename = "SyncEvent")]
 pub enum SyncProgress {
     /// The run began (its id is recorded).
     Started {
@@ -182,19 +184,6 @@ mod tests {
             serde_json::to_value(&finished).unwrap(),
             json!({"event": "finished", "run": 42, "status": "partial"})
         );
-    }
-
-    /// The union in `ui/src/types.ts` names the same events and phases.
-    #[test]
-    fn typescript_sync_event_matches() {
-        let body = onramp_base::ui_types::type_body("SyncEvent", true);
-        for needle in [
-            "event: 'started'; profile: string",
-            "event: 'progress'; phase: 'reading' | 'planning' | 'applying' | 'recording'; done: number; total: number",
-            "event: 'finished'; run: number; status: RunStatus",
-        ] {
-            assert!(body.contains(needle), "SyncEvent lacks `{needle}`: {body}");
-        }
     }
 
     #[test]

@@ -18,6 +18,7 @@ use onramp_connector::{
 use onramp_profile::Profile;
 use onramp_secrets::SecretStore;
 use serde::Serialize;
+use ts_rs::TS;
 
 use super::apply::ApplyCounts;
 use super::export::{ExportSummary, export_run};
@@ -66,7 +67,7 @@ impl ToReport for SyncError {
 }
 
 /// What a run did.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, TS)]
 pub struct SyncReport {
     /// The run's id in the history.
     pub run: RunId,
@@ -80,6 +81,7 @@ pub struct SyncReport {
     pub read_kind: Option<ReadKind>,
     /// With `[target] kind = "export"`: where the run was written.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub export: Option<ExportSummary>,
     /// The plan (what a preview shows; what an apply run did or tried).
     pub plan: Plan,

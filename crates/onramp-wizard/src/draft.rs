@@ -11,6 +11,7 @@ use std::path::Path;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
+use ts_rs::TS;
 
 use super::keys::{PROFILE_NAME_KEY, concerns, insert_dotted};
 use super::model::{DraftValue, Field, FieldType, Wizard};
@@ -35,7 +36,7 @@ pub struct DraftProfile {
 }
 
 /// One field's problem.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct FieldError {
     /// The field key, or empty when the problem is not tied to one field.
     pub key: String,

@@ -1,22 +1,20 @@
 //! The types of a wizard definition, as the TOML file writes them and as the
 //! UI receives them.
 //!
-//! One set of types serves both sides: the file uses snake_case keys
-//! (`secret_suffix`), the JSON the UI renders is camelCase (`ui/src/types.ts`,
-//! `Wizard`). Unknown keys are refused, so a misspelt key in a wizard file is
-//! a load error rather than a silently missing option.
+//! One set of types serves both sides, with the same snake_case keys; the
+//! `TS` derives give the UI its declarations (`ui/src/types.ts`, `Wizard`).
+//! Unknown keys are refused, so a misspelt key in a wizard file is a load
+//! error rather than a silently missing option.
 
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use onramp_profile::IntegrationKind;
 
 /// One setup wizard (`wizards/<id>.toml`): the steps that produce a profile
 /// of `kind`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    rename_all(serialize = "camelCase", deserialize = "snake_case")
-)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Wizard {
     /// The wizard's id, also its file stem (`ad` for `wizards/ad.toml`).
     pub id: String,
@@ -31,7 +29,7 @@ pub struct Wizard {
 }
 
 /// What a step shows and how the UI moves past it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum StepKind {
     /// Items the admin ticks; every one before Next.
@@ -60,11 +58,9 @@ impl StepKind {
 }
 
 /// One step of a wizard.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    rename_all(serialize = "camelCase", deserialize = "snake_case")
-)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[ts(rename = "WizardStep")]
 pub struct Step {
     /// Unique within the wizard.
     pub id: String,
@@ -90,11 +86,8 @@ pub struct Step {
 }
 
 /// One thing the admin confirms on a checklist step.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    rename_all(serialize = "camelCase", deserialize = "snake_case")
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChecklistItem {
     /// Unique within the step.
     pub id: String,
@@ -102,15 +95,13 @@ pub struct ChecklistItem {
     pub label: String,
     /// How to get it done.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub help: Option<String>,
 }
 
 /// A link to documentation.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    rename_all(serialize = "camelCase", deserialize = "snake_case")
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HelpLink {
     /// The link text.
     pub label: String,
@@ -119,7 +110,7 @@ pub struct HelpLink {
 }
 
 /// How the UI renders a field and which values it accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
     /// One line of text.
@@ -226,7 +217,7 @@ impl ValueShape {
 }
 
 /// A field's value: the initial value in a wizard file, or what the admin entered.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize)]
 #[serde(untagged)]
 pub enum DraftValue {
     /// `toggle`.
@@ -252,11 +243,8 @@ impl DraftValue {
 }
 
 /// One choice of a `select` or `email_attribute` field.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    rename_all(serialize = "camelCase", deserialize = "snake_case")
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SelectOption {
     /// The value written to the profile.
     pub value: String,
@@ -265,11 +253,8 @@ pub struct SelectOption {
 }
 
 /// Fill an empty field from what a check observed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    rename_all(serialize = "camelCase", deserialize = "snake_case")
-)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Propose {
     /// The check whose result carries the value.
     pub check: String,
@@ -278,11 +263,9 @@ pub struct Propose {
 }
 
 /// One input of a form or save step.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    rename_all(serialize = "camelCase", deserialize = "snake_case")
-)]
+#[derive(Debug, Clone, PartialEq, Serialize, TS, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[ts(rename = "WizardField")]
 pub struct Field {
     /// The dotted profile key (`connection.url`), or `profile.name` for the file name.
     pub key: String,
@@ -293,31 +276,38 @@ pub struct Field {
     pub label: String,
     /// Explanation under the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub help: Option<String>,
     /// Example text shown in an empty field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub placeholder: Option<String>,
     /// Whether the draft is incomplete without a value.
     #[serde(default)]
     pub required: bool,
     /// The initial value; used when the draft has none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub default: Option<DraftValue>,
     /// `select` and `email_attribute`: the choices.
     #[serde(default)]
     pub options: Vec<SelectOption>,
     /// `number`: the smallest accepted value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub min: Option<i64>,
     /// `number`: the largest accepted value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub max: Option<i64>,
     /// `secret`: the secret is stored as `<profile name>-<secret_suffix>`.
     /// Not sent to the UI, which never handles secret names.
     #[serde(default, skip_serializing)]
+    #[ts(skip)]
     pub secret_suffix: Option<String>,
     /// Fill the field from a check's evidence when it is empty.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
     pub propose: Option<Propose>,
 }
 

@@ -13,7 +13,7 @@ use crate::state::AppState;
 const MAX_LOG_LINES: usize = 5000;
 
 /// The newest lines of the newest log file (CLI and app share the files).
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn read_logs<R: Runtime>(
     app: AppHandle<R>,
     lines: usize,
@@ -49,14 +49,14 @@ fn autostart_error(e: impl std::fmt::Display) -> ErrorReport {
 }
 
 /// The app's settings.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn get_settings<R: Runtime>(app: AppHandle<R>) -> Result<Settings, ErrorReport> {
     let autostart = app.autolaunch().is_enabled().map_err(autostart_error)?;
     Ok(Settings { autostart })
 }
 
 /// Starts Onramp (in the tray) at login, or stops doing so.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn set_autostart<R: Runtime>(
     app: AppHandle<R>,
     enabled: bool,

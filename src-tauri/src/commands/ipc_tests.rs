@@ -116,7 +116,7 @@ fn a_draft_is_validated_by_field() {
     let answer = app
         .call("validate_draft", json!({"wizard": "ad", "values": values}))
         .unwrap();
-    assert_eq!(answer["profileName"], "corp-ad");
+    assert_eq!(answer["profile_name"], "corp-ad");
     let keys: Vec<&str> = answer["errors"]
         .as_array()
         .unwrap()
@@ -195,7 +195,28 @@ fn saving_stores_the_staged_secrets_and_lists_the_profile() {
         .map(|p| p["name"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["corp-ad"]);
-    assert_eq!(list["profiles"][0]["kindLabel"], "Active Directory");
+    assert_eq!(list["profiles"][0]["kind_label"], "Active Directory");
+}
+
+/// Arguments are snake_case like every field on the IPC (ui/src/api.ts sends
+/// `run_id`); Tauri's default camelCase is not accepted.
+#[test]
+fn arguments_are_snake_case() {
+    let app = app();
+    let err = app
+        .call("run_detail", json!({"run_id": 999_999}))
+        .unwrap_err();
+    assert_ne!(
+        err["code"],
+        Value::Null,
+        "an engine error, not a missing argument: {err}"
+    );
+    let err = app.call("run_detail", json!({"runId": 1})).unwrap_err();
+    assert!(
+        err.as_str()
+            .is_some_and(|m| m.contains("missing required key run_id")),
+        "{err}"
+    );
 }
 
 #[test]

@@ -10,7 +10,7 @@ use crate::state::AppState;
 use crate::status;
 
 /// Lists every profile file with its kind, schedule, health, last and next run.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn list_profiles<R: Runtime>(app: AppHandle<R>) -> Result<ProfileList, ErrorReport> {
     engine::run_blocking(move || status::profile_list(&app.state::<AppState>())).await
 }

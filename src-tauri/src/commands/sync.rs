@@ -17,7 +17,7 @@ fn store_error(e: impl std::fmt::Display) -> ErrorReport {
 }
 
 /// Runs `profile` now, streaming `SyncEvent`s to `on_event`.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn sync_now<R: Runtime>(
     app: AppHandle<R>,
     profile: String,
@@ -32,7 +32,7 @@ pub async fn sync_now<R: Runtime>(
 }
 
 /// Approves a held run: the next run of its profile applies the plan once.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn approve_run<R: Runtime>(app: AppHandle<R>, run_id: i64) -> Result<(), ErrorReport> {
     let emitter = app.clone();
     engine::run_blocking(move || {
@@ -52,7 +52,7 @@ pub async fn approve_run<R: Runtime>(app: AppHandle<R>, run_id: i64) -> Result<(
 }
 
 /// The newest runs of `profile`.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn run_history<R: Runtime>(
     app: AppHandle<R>,
     profile: String,
@@ -68,7 +68,7 @@ pub async fn run_history<R: Runtime>(
 }
 
 /// One run with its per-object results.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn run_detail<R: Runtime>(
     app: AppHandle<R>,
     run_id: i64,

@@ -19,7 +19,7 @@ use onramp_engine::wizard::{self, DraftProfile, FieldType, Wizard};
 use serde_json::{Map, Value};
 use tauri::{AppHandle, Manager, Runtime};
 
-use crate::dto::{DraftValidation, ProfileSummary, WizardSummary};
+use crate::dto::{DraftValidation, DraftValues, ProfileSummary, WizardSummary};
 use crate::engine::{self, now_unix};
 use crate::state::{AppState, open_store};
 use crate::status;
@@ -28,7 +28,7 @@ use crate::status;
 pub type Values = Map<String, Value>;
 
 /// The wizards built into the app.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn list_wizards<R: Runtime>(
     app: AppHandle<R>,
 ) -> Result<Vec<WizardSummary>, ErrorReport> {
@@ -46,7 +46,7 @@ pub async fn list_wizards<R: Runtime>(
 }
 
 /// One wizard's definition.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn get_wizard<R: Runtime>(app: AppHandle<R>, id: String) -> Result<Wizard, ErrorReport> {
     app.state::<AppState>().wizard(&id).cloned()
 }
@@ -68,12 +68,13 @@ fn draft(
 }
 
 /// Validates the draft: what is wrong, by field, and the file name it will get.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn validate_draft<R: Runtime>(
     app: AppHandle<R>,
     wizard: String,
-    values: Values,
+    values: DraftValues,
 ) -> Result<DraftValidation, ErrorReport> {
+    let values = values.0;
     engine::run_blocking(move || {
         let state = app.state::<AppState>();
         let w = state.wizard(&wizard)?;
@@ -95,7 +96,7 @@ pub async fn validate_draft<R: Runtime>(
 }
 
 /// Keeps a secret field's value in memory until the profile is saved.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn stage_secret<R: Runtime>(
     app: AppHandle<R>,
     wizard: String,
@@ -127,13 +128,14 @@ pub async fn stage_secret<R: Runtime>(
 }
 
 /// Runs the step's checks against the draft.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn run_checks<R: Runtime>(
     app: AppHandle<R>,
     wizard: String,
-    values: Values,
+    values: DraftValues,
     ids: Vec<String>,
 ) -> Result<Vec<onramp_engine::check::CheckResult>, ErrorReport> {
+    let values = values.0;
     engine::run(move || async move {
         let state = app.state::<AppState>();
         let step = state
@@ -163,13 +165,14 @@ pub async fn run_checks<R: Runtime>(
 
 /// Reads the OU tree, the groups or the email survey for the draft, through
 /// its connector.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn discover<R: Runtime>(
     app: AppHandle<R>,
     wizard: String,
-    values: Values,
+    values: DraftValues,
     what: String,
 ) -> Result<Discovery, ErrorReport> {
+    let values = values.0;
     engine::run(move || async move {
         let state = app.state::<AppState>();
         let kind = DiscoveryKind::parse(&what).ok_or_else(|| {
@@ -195,12 +198,13 @@ pub async fn discover<R: Runtime>(
 }
 
 /// The plan a first sync of the draft would apply; changes nothing on the platform.
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn preview_draft<R: Runtime>(
     app: AppHandle<R>,
     wizard: String,
-    values: Values,
+    values: DraftValues,
 ) -> Result<SyncReport, ErrorReport> {
+    let values = values.0;
     engine::run(move || async move {
         let state = app.state::<AppState>();
         let (draft, secrets) = draft(&state, &wizard, &values, Upto::All)?;
@@ -223,13 +227,14 @@ pub async fn preview_draft<R: Runtime>(
 
 /// Saves the draft as a profile, with its staged secrets in the secret
 /// store (`onramp_engine::drafts::save` says in which order, and why).
-#[tauri::command]
+#[tauri::command(rename_all = "snake_case")]
 pub async fn save_profile<R: Runtime>(
     app: AppHandle<R>,
     wizard: String,
-    values: Values,
+    values: DraftValues,
     overwrite: bool,
 ) -> Result<ProfileSummary, ErrorReport> {
+    let values = values.0;
     let emitter = app.clone();
     let summary = engine::run_blocking(move || {
         let state = app.state::<AppState>();

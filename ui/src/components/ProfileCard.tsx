@@ -21,16 +21,16 @@ interface Props {
 /** A dashboard card. */
 export function ProfileCard({ profile: p, now, sync, onSync, onHistory, onOpenRun, onApproved }: Props) {
   const headingId = `profile-${p.name}-heading`;
-  const held = p.lastRun !== null && p.lastRun.state === 'held' ? p.lastRun : null;
+  const held = p.last_run !== null && p.last_run.state === 'held' ? p.last_run : null;
   return (
     <article class="profile-card" aria-labelledby={headingId} data-profile={p.name} data-health={p.health.state}>
       <div class="card-head">
         <div>
           <h3 id={headingId} class="display-name">
-            {p.displayName}
+            {p.display_name}
           </h3>
           <span class="file-name">{p.name}</span>
-          <span class="kind-label">{p.kindLabel ?? 'Unknown integration'}</span>
+          <span class="kind-label">{p.kind_label ?? 'Unknown integration'}</span>
         </div>
         <HealthBadge health={p.health} />
       </div>
@@ -44,21 +44,21 @@ export function ProfileCard({ profile: p, now, sync, onSync, onHistory, onOpenRu
         <div>
           <dt>Last run</dt>
           <dd class="last-run">
-            {p.lastRun === null ? (
+            {p.last_run === null ? (
               'Never run'
             ) : (
               <>
-                <button type="button" class="link" onClick={() => onOpenRun(p.lastRun!.id)}>
-                  {runStateLabel(p.lastRun.state)}
+                <button type="button" class="link" onClick={() => onOpenRun(p.last_run!.id)}>
+                  {runStateLabel(p.last_run.state)}
                 </button>{' '}
-                {relativeTime(p.lastRun.finished_at ?? p.lastRun.started_at, now)} · {formatCounts(p.lastRun.summary)}
+                {relativeTime(p.last_run.finished_at ?? p.last_run.started_at, now)} · {formatCounts(p.last_run.summary)}
               </>
             )}
           </dd>
         </div>
         <div>
           <dt>Next sync</dt>
-          <dd class="next-run">{p.nextRunAt === null ? 'Not scheduled' : relativeTime(p.nextRunAt, now)}</dd>
+          <dd class="next-run">{p.next_run_at === null ? 'Not scheduled' : relativeTime(p.next_run_at, now)}</dd>
         </div>
         <div>
           <dt>Schedule</dt>
@@ -66,8 +66,8 @@ export function ProfileCard({ profile: p, now, sync, onSync, onHistory, onOpenRu
         </div>
       </dl>
       <div class="card-actions">
-        <SyncControl profile={p.name} label={p.displayName} running={p.running} state={sync} onSync={onSync} />
-        <button type="button" class="secondary" onClick={onHistory} aria-label={`History of ${p.displayName}`}>
+        <SyncControl profile={p.name} label={p.display_name} running={p.running} state={sync} onSync={onSync} />
+        <button type="button" class="secondary" onClick={onHistory} aria-label={`History of ${p.display_name}`}>
           History
         </button>
         {held !== null && <ApproveControl run={held} onApproved={onApproved} />}

@@ -38,7 +38,7 @@ export function RunHistory({ profile, navigate }: { profile: string | null; navi
               {profiles.status === 'ready' &&
                 profiles.data.profiles.map((p) => (
                   <option key={p.name} value={p.name}>
-                    {p.displayName} ({p.name})
+                    {p.display_name} ({p.name})
                   </option>
                 ))}
             </select>

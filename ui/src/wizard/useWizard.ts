@@ -176,7 +176,7 @@ export function useWizard(wizard: Wizard, onSaved: () => void) {
     setBusy('validating');
     try {
       const validation = await validateDraft(wizard.id, valuesRef.current);
-      setProfileName(validation.profileName);
+      setProfileName(validation.profile_name);
       const where = placeErrors(wizard, index, validation.errors);
       setPlaced(where);
       if (hasErrors(where)) {

@@ -10,11 +10,12 @@
 
 use rusqlite::{OptionalExtension, Row, params};
 use serde::{Deserialize, Serialize};
+use ts_rs::TS;
 
 use super::{At, StateStore, StoreError, sql_limit};
 
 /// The id of a run (its row id; increases with every run).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, TS, Deserialize)]
 #[serde(transparent)]
 pub struct RunId(pub i64);
 
@@ -25,7 +26,7 @@ impl std::fmt::Display for RunId {
 }
 
 /// Whether a run only previews the plan or applies it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RunMode {
     /// The pipeline stopped before Apply.
@@ -37,7 +38,7 @@ pub enum RunMode {
 text_enum!(RunMode { Preview => "preview", Apply => "apply" });
 
 /// How a run ended (what [`StateStore::finish_run`] records).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RunStatus {
     /// Every change applied.
@@ -62,7 +63,7 @@ text_enum!(RunStatus {
 
 /// Where a run stands: still running, finished with a [`RunStatus`], or
 /// interrupted (its process died before finishing it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum RunState {
     /// Begun and not finished.
@@ -105,7 +106,7 @@ impl From<RunStatus> for RunState {
 }
 
 /// What a run did, in counts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, TS, Deserialize)]
 pub struct RunSummary {
     /// Users created.
     pub created: u32,
@@ -122,7 +123,7 @@ pub struct RunSummary {
 }
 
 /// One run as the history has it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize)]
 pub struct RunRecord {
     /// Its id.
     pub id: RunId,
@@ -144,7 +145,7 @@ pub struct RunRecord {
 }
 
 /// Whether one object's change went through.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, TS, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     /// Applied and recorded.
@@ -156,7 +157,7 @@ pub enum Outcome {
 text_enum!(Outcome { Ok => "ok", Failed => "failed" });
 
 /// One object's result within a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS, Deserialize)]
 pub struct ObjectResult {
     /// The object's anchor.
     pub anchor: String,

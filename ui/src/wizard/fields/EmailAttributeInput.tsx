@@ -75,7 +75,7 @@ function EmailCounts({ report }: { report: EmailReport }) {
           <summary>Skipped users and why ({report.skipped.length})</summary>
           <ul>
             {report.skipped.map((s) => (
-              <li key={s.anchor}>
+              <li key={s.dn}>
                 <span class="mono">{s.dn}</span>: {s.reason}
               </li>
             ))}
