@@ -956,6 +956,12 @@ export?: ExportSummary,
  */
 plan: Plan, 
 /**
+ * What the guard counted: each loss of access the plan holds, with its
+ * limit ("would remove 12 memberships from VPN Users (held: over the
+ * limit of 10)"). Empty when the plan takes nothing away.
+ */
+guard: Array<string>, 
+/**
  * Counts of what was applied.
  */
 applied: ApplyCounts, };

@@ -257,6 +257,9 @@ test('walks a wizard with every field type and step kind', async () => {
     await page.getByRole('tab', { name: 'New users (2)' }).waitFor();
     const tabs = await page.getByRole('tab').allInnerTexts();
     assert.deepEqual(tabs, ['New users (2)', 'Updates (1)', 'Deactivations (1)', 'Groups (1)', 'Skipped (1)', 'Notices (1)']);
+    // What the guard counted is shown above the plan.
+    const guard = page.getByRole('region', { name: 'Access the plan takes away' });
+    assert.deepEqual(await guard.locator('li').allTextContents(), ['would deprovision 1 user of 40 synced']);
     assert.equal(await page.locator('#panel-creates tbody tr').count(), 2);
     assert.match(await page.locator('#panel-creates tbody tr').first().innerText(), /alice\s+alice@corp\.example\s+ALICE\s+Yes\s+Sales/);
     await page.getByRole('tab', { name: 'Updates (1)' }).click();

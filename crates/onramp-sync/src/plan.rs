@@ -4,10 +4,11 @@
 //! The diff is against the state store's record of what was last applied,
 //! not against a fresh read of the platform, so a preview costs no platform
 //! calls and a no-change run does no work. Three rules protect people's
-//! access: roles are only ever upgraded (an admin stays admin), a read that
-//! came back empty or incomplete never deprovisions anyone, and the
+//! access: roles are only ever upgraded (an admin stays admin), a delta
+//! read never deprovisions anyone (absence means nothing in it), and the
 //! `preserve` policy (the default) lists users who left the scope without
-//! touching them.
+//! touching them. An empty or shrunken read is planned as it is; the guard
+//! (`guard.rs`) holds what it would take away.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -193,9 +194,9 @@ pub fn changes(applied: &DesiredUser, desired: &DesiredUser) -> Vec<Change> {
 
 /// Diffs the desired state against what was applied.
 ///
-/// `read_complete` is false for a delta read (absence means nothing) and for
-/// a read that returned no users at all while users were synced before
-/// (almost always a broken read, never a reason to deprovision everyone).
+/// `read_complete` is false for a delta read (absence means nothing). A
+/// read that returned no users is complete but almost always broken: the
+/// plan says what it would mean, and the guard holds it.
 pub fn plan(
     desired: &DesiredState,
     known_users: &BTreeMap<String, KnownUser>,
@@ -234,13 +235,9 @@ pub fn plan(
         }
     }
 
-    let empty_read = desired.users.is_empty() && desired.skipped.is_empty();
-    if empty_read && known_users.values().any(|k| !k.deprovisioned) {
-        plan.notices.push(
-            "the directory returned no users; nobody is deprovisioned on an empty read".to_owned(),
-        );
-    }
-    if read_complete && !empty_read {
+    // An empty read is planned like any other (so an admin who really
+    // emptied the directory can approve it); the guard holds it.
+    if read_complete {
         for (anchor, known) in known_users {
             if desired.users.contains_key(anchor)
                 || known.deprovisioned
@@ -298,6 +295,20 @@ pub fn plan(
                 }
             }
             _ => plan.group_creates.push(want.clone()),
+        }
+    }
+    // A group missing from the read (renamed, deleted, outside the base DN)
+    // keeps its platform members until the admin acts.
+    for (anchor, known) in known_groups {
+        if known.target_id.is_some()
+            && !known.applied.members.is_empty()
+            && !desired.groups.contains_key(anchor)
+        {
+            plan.notices.push(format!(
+                "the group '{}' is missing from the read (renamed, deleted or outside the base DN); its platform members ({}) are kept until you remove the group or bring it back",
+                known.applied.display_name,
+                known.applied.members.len()
+            ));
         }
     }
     plan
@@ -472,8 +483,10 @@ mod tests {
         assert!(p.deprovisions.is_empty());
     }
 
+    /// An empty read is planned as what it would mean (the guard holds it),
+    /// so an admin who really emptied the directory can approve it.
     #[test]
-    fn an_empty_read_deprovisions_nobody() {
+    fn an_empty_read_is_planned_as_it_is() {
         let known_users = BTreeMap::from([("a".to_owned(), known(&user("a", "a@x.com")))]);
         let p = plan(
             &desired(&[]),
@@ -482,8 +495,42 @@ mod tests {
             DeprovisionPolicy::Delete,
             true,
         );
-        assert!(p.deprovisions.is_empty());
-        assert!(p.notices.iter().any(|n| n.contains("no users")));
+        assert_eq!(p.deprovisions.len(), 1);
+        assert_eq!(p.deprovisions[0].action, DeprovisionAction::Delete);
+    }
+
+    #[test]
+    fn a_group_missing_from_the_read_keeps_its_members_with_a_notice() {
+        let a = user("a", "a@x.com");
+        let d = desired(std::slice::from_ref(&a));
+        let known_groups = BTreeMap::from([(
+            "g:vpn".to_owned(),
+            KnownGroup {
+                target_id: Some("g".into()),
+                applied: DesiredGroup {
+                    anchor: "g:vpn".into(),
+                    display_name: "VPN Users".into(),
+                    members: BTreeSet::from(["a".to_owned()]),
+                },
+            },
+        )]);
+        let known_users = BTreeMap::from([("a".to_owned(), known(&a))]);
+        let p = plan(
+            &d,
+            &known_users,
+            &known_groups,
+            DeprovisionPolicy::Deactivate,
+            true,
+        );
+        assert!(p.group_changes.iter().all(|c| c.anchor != "g:vpn"), "{p:?}");
+        assert!(
+            p.notices
+                .iter()
+                .any(|n| n.contains("'VPN Users' is missing from the read")
+                    && n.contains("its platform members (1) are kept")),
+            "{:?}",
+            p.notices
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ use ts_rs::TS;
 
 use super::apply::ApplyCounts;
 use super::export::{ExportSummary, export_run};
-use super::guard::{GuardDecision, check};
+use super::guard::{Assessment, GuardBase, GuardDecision, assess, digest};
 use super::lock::{LockError, RunLock};
 use super::map::desired_state;
 use super::model::DesiredState;
@@ -30,7 +30,8 @@ use super::plan::{KnownGroup, KnownUser, Plan, plan};
 use super::platform::{ApplyJob, Platform, ScimPlatform};
 use super::progress::{PhaseCounter, ProgressSink, SyncPhase, SyncProgress, no_progress};
 use super::store::{
-    AppliedState, ProfileSourceState, RunId, RunMode, RunStatus, RunSummary, StateStore, StoreError,
+    AppliedState, Approval, ProfileSourceState, RunId, RunMode, RunStatus, RunSummary, StateStore,
+    StoreError,
 };
 
 /// Why a run could not even start, or could not be recorded.
@@ -85,6 +86,10 @@ pub struct SyncReport {
     pub export: Option<ExportSummary>,
     /// The plan (what a preview shows; what an apply run did or tried).
     pub plan: Plan,
+    /// What the guard counted: each loss of access the plan holds, with its
+    /// limit ("would remove 12 memberships from VPN Users (held: over the
+    /// limit of 10)"). Empty when the plan takes nothing away.
+    pub guard: Vec<String>,
     /// Counts of what was applied.
     pub applied: ApplyCounts,
 }
@@ -216,6 +221,8 @@ struct Outcome {
     summary: RunSummary,
     read: Option<(ReadSummary, ReadKind)>,
     plan: Plan,
+    /// The guard's lines.
+    guard: Vec<String>,
     applied: ApplyCounts,
     export: Option<ExportSummary>,
 }
@@ -230,6 +237,7 @@ impl Outcome {
             summary: RunSummary::default(),
             read,
             plan,
+            guard: Vec::new(),
             applied: ApplyCounts::default(),
             export: None,
         }
@@ -244,6 +252,7 @@ impl Outcome {
             summary: planned_summary(&planned.plan),
             read: Some(planned.read),
             plan: planned.plan,
+            guard: planned.guard.lines,
             applied: ApplyCounts::default(),
             export: None,
         }
@@ -255,8 +264,8 @@ struct Planned {
     desired: DesiredState,
     plan: Plan,
     read: (ReadSummary, ReadKind),
-    /// Users Onramp keeps on the platform now (the guard's base).
-    synced: usize,
+    /// What the guard makes of the plan.
+    guard: Assessment,
     /// Their platform ids, by anchor.
     user_ids: BTreeMap<String, String>,
 }
@@ -284,7 +293,8 @@ async fn stages(
         return Ok(Outcome::unapplied(RunStatus::Preview, planned));
     }
     if let GuardDecision::Hold { reason } = guard(job, run, &planned)? {
-        job.store.hold(run, &reason, job.now_unix)?;
+        job.store
+            .hold(run, &reason, &digest(&planned.plan), job.now_unix)?;
         return Ok(Outcome {
             message: Some(reason),
             hint: Some(format!("approve it with: onramp approve {}", run.0)),
@@ -336,6 +346,7 @@ fn plan_run(
         .clone()
         .unwrap_or_else(|| job.source.default_team());
     let complete = snapshot.complete;
+    let empty_read = complete && snapshot.users.is_empty();
     // The desired state holds what the rest of the run needs; the snapshot
     // is consumed building it.
     let names = |group: &_, reference: &str| job.source.names_group(group, reference);
@@ -353,6 +364,20 @@ fn plan_run(
         .values()
         .filter(|k| k.target_id.is_some() && !k.deprovisioned)
         .count();
+    let group_members: BTreeMap<String, usize> = known_groups
+        .iter()
+        .filter(|(_, k)| k.target_id.is_some())
+        .map(|(anchor, k)| (anchor.clone(), k.applied.members.len()))
+        .collect();
+    let guard = assess(
+        &plan,
+        &GuardBase {
+            synced,
+            group_members: &group_members,
+            empty_read,
+            threshold: &profile.sync.deprovision_threshold,
+        },
+    );
     let user_ids = known_users
         .into_iter()
         .filter_map(|(anchor, k)| k.target_id.map(|id| (anchor, id)))
@@ -361,26 +386,33 @@ fn plan_run(
         desired,
         plan,
         read,
-        synced,
+        guard,
         user_ids,
     })
 }
 
-/// The guard's decision; a plan over the threshold proceeds only with an
-/// approval the admin gave for it, taken here once.
+/// The guard's decision; a held plan proceeds only with an approval the
+/// admin gave for this very plan (its digest), taken here once.
 fn guard(job: &SyncJob<'_>, run: RunId, planned: &Planned) -> Result<GuardDecision, SyncError> {
-    let decision = check(
-        &planned.plan,
-        planned.synced,
-        &job.profile.sync.deprovision_threshold,
-    );
-    if let GuardDecision::Hold { .. } = decision
-        && let Some(approved) = job.store.take_approval(run, job.now_unix)?
-    {
-        tracing::info!(profile = %job.profile.name, approved_run = approved.0, "applying a held plan the admin approved");
+    let GuardDecision::Hold { reason } = &planned.guard.decision else {
         return Ok(GuardDecision::Proceed);
+    };
+    match job
+        .store
+        .take_approval(run, &digest(&planned.plan), job.now_unix)?
+    {
+        Approval::Taken(approved) => {
+            tracing::info!(profile = %job.profile.name, approved_run = approved.0, "applying a held plan the admin approved");
+            Ok(GuardDecision::Proceed)
+        }
+        Approval::Differs(approved) => Ok(GuardDecision::Hold {
+            reason: format!(
+                "{reason}; the plan is not the one approved in run {} (the directory changed since), so it is held again",
+                approved.0
+            ),
+        }),
+        Approval::None => Ok(planned.guard.decision.clone()),
     }
-    Ok(decision)
 }
 
 /// Delivers the plan: into the export folder, or to the platform.
@@ -421,6 +453,7 @@ async fn deliver(
             },
             read: Some(planned.read),
             plan: planned.plan,
+            guard: planned.guard.lines,
             applied: ApplyCounts::default(),
             export: Some(written),
         });
@@ -480,6 +513,7 @@ async fn deliver(
         summary: applied_summary(&planned.plan, &applied),
         read: Some(planned.read),
         plan: planned.plan,
+        guard: planned.guard.lines,
         applied,
         export: None,
     })
@@ -513,6 +547,7 @@ fn finish(job: &SyncJob<'_>, run: RunId, outcome: Outcome) -> Result<SyncReport,
         read_kind,
         export: outcome.export,
         plan: outcome.plan,
+        guard: outcome.guard,
         applied: outcome.applied,
     })
 }

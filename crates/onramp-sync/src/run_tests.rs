@@ -376,7 +376,7 @@ fn a_plan_over_the_threshold_is_held_until_approved_then_applied_once() {
     assert_eq!(status, RunState::Held);
     let reason = recorded.unwrap();
     assert!(
-        reason.starts_with("the run would deprovision 12 of 30 users"),
+        reason.starts_with("would deprovision 12 users of 30 synced (held: over the limit of 10)"),
         "{reason}"
     );
     assert!(!reason.contains("approve it with"), "{reason}");
@@ -405,6 +405,81 @@ fn a_plan_over_the_threshold_is_held_until_approved_then_applied_once() {
     assert_eq!(fx.run(&p, &back, &platform, false, 400).applied.updated, 12);
     let again = fx.run(&p, &fewer, &platform, false, 500);
     assert_eq!(again.status, RunStatus::Held);
+}
+
+/// A read that returns nobody changes nothing until the admin approves it;
+/// the approval is for that plan, and a different plan is held again.
+#[test]
+fn an_empty_read_is_held_and_an_approval_covers_only_the_plan_it_saw() {
+    let fx = Fixture::new();
+    let platform = FakePlatform::default();
+    let p = scim_profile();
+    let all = FakeSource {
+        users: users(30),
+        fail: false,
+    };
+    assert_eq!(
+        fx.run(&p, &all, &platform, false, 100).status,
+        RunStatus::Ok
+    );
+    let nobody = FakeSource {
+        users: vec![],
+        fail: false,
+    };
+    let held = fx.run(&p, &nobody, &platform, false, 200);
+    assert_eq!(held.status, RunStatus::Held);
+    assert_eq!(platform.calls.get(), 1, "a held run delivers nothing");
+    assert!(
+        held.guard[0].starts_with("the directory returned no users while 30 are synced (held:"),
+        "{:?}",
+        held.guard
+    );
+    // Approved, but the directory changed before the next run: held again.
+    fx.store.approve(held.run, 250).unwrap();
+    let one = FakeSource {
+        users: users(18),
+        fail: false,
+    };
+    let again = fx.run(&p, &one, &platform, false, 300);
+    assert_eq!(again.status, RunStatus::Held, "{:?}", again.message);
+    assert!(
+        again
+            .message
+            .as_deref()
+            .unwrap_or_default()
+            .contains(&format!("is not the one approved in run {}", held.run.0)),
+        "{:?}",
+        again.message
+    );
+    assert_eq!(platform.calls.get(), 1);
+    // The plan the admin approves is the one applied, once.
+    fx.store.approve(again.run, 350).unwrap();
+    let applied = fx.run(&p, &one, &platform, false, 400);
+    assert_eq!(applied.status, RunStatus::Ok);
+    assert_eq!(applied.applied.deprovisioned, 12);
+    assert_eq!(platform.calls.get(), 2);
+}
+
+#[test]
+fn a_preview_shows_what_the_guard_would_hold() {
+    let fx = Fixture::new();
+    let platform = FakePlatform::default();
+    let p = scim_profile();
+    let all = FakeSource {
+        users: users(30),
+        fail: false,
+    };
+    fx.run(&p, &all, &platform, false, 100);
+    let fewer = FakeSource {
+        users: users(18),
+        fail: false,
+    };
+    let preview = fx.run(&p, &fewer, &platform, true, 200);
+    assert_eq!(preview.status, RunStatus::Preview);
+    assert_eq!(
+        preview.guard,
+        ["would deprovision 12 users of 30 synced (held: over the limit of 10)"]
+    );
 }
 
 #[test]

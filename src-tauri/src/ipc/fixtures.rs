@@ -120,6 +120,7 @@ fn build() -> Fixtures {
             }),
             export: None,
             plan: plan(),
+            guard: vec!["would deprovision 1 user of 40 synced".to_owned()],
             applied: ApplyCounts::default(),
         },
         run: RunRecord {

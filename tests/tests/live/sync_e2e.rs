@@ -18,7 +18,7 @@ use serde_json::Value;
 type Scenario = fn(&Fixtures, &dyn SyncDirectory) -> Result<(), String>;
 
 /// The scenarios run on Samba AD (`sync::ad_NAME`) and on slapd (`sync::ldap_NAME`).
-const SCENARIOS: [(&str, Scenario); 6] = [
+const SCENARIOS: [(&str, Scenario); 7] = [
     (
         "first_sync_updates_and_no_change",
         first_sync_updates_and_no_change,
@@ -43,6 +43,7 @@ const SCENARIOS: [(&str, Scenario); 6] = [
         "nested_circular_and_large_groups",
         nested_circular_and_large_groups,
     ),
+    ("the_guard_protects_access", the_guard_protects_access),
 ];
 
 /// The trials of this module.
@@ -659,14 +660,10 @@ fn deprovision_policies_and_empty_read(
     )
     .map_err(|e| e.to_string())?;
     let (run, json) = sync_json(&s)?;
-    ensure(
-        run.code == 0 && json["plan"]["deprovisions"].as_array().map(Vec::len) == Some(0),
-        || describe(&run),
-    )?;
-    ensure(
-        json["plan"]["notices"].to_string().contains("no users"),
-        || describe(&run),
-    )?;
+    ensure(run.code == 3 && json["status"] == "held", || describe(&run))?;
+    ensure(json["guard"].to_string().contains("no users"), || {
+        describe(&run)
+    })?;
     ensure(s.scim.list_all("Users")?.len() == 3, || {
         "an empty read deleted users".to_owned()
     })?;
@@ -689,6 +686,138 @@ fn deprovision_policies_and_empty_read(
     ensure(group_members(&s.scim, dir.team())? == 2, || {
         "team members after delete".to_owned()
     })
+}
+
+/// The platform's users and groups, for comparing before and after a run.
+fn platform_state(scim: &ScimServer) -> Result<(Vec<Value>, Vec<Value>), String> {
+    let sorted = |mut items: Vec<Value>| {
+        items.sort_by_key(|v| v["id"].as_str().unwrap_or_default().to_owned());
+        items
+    };
+    Ok((
+        sorted(scim.list_all("Users")?),
+        sorted(scim.list_all("Groups")?),
+    ))
+}
+
+/// Issue 19: a read that is empty or shrunken, and a group emptied, are
+/// held with the platform unchanged (users and groups alike); approving
+/// applies exactly the held plan once; just under the membership limit
+/// applies, just over it holds.
+fn the_guard_protects_access(fx: &Fixtures, dir: &dyn SyncDirectory) -> Result<(), String> {
+    let d = dir.mail_domain();
+    let s = setup(
+        fx,
+        dir,
+        "deprovision = \"deactivate\"\ndeprovision_threshold = { count = 2, percent = 5.0 }\ngroups = [\"VPN %TAG%\"]\n",
+    )?;
+    let t = s.tag.clone();
+    let path = s.cli.config_dir().join("profiles/p.toml");
+    let original = std::fs::read_to_string(&path)
+        .map_err(|e| e.to_string())?
+        .replace("%TAG%", &t);
+    std::fs::write(&path, &original).map_err(|e| e.to_string())?;
+    let mut dns = Vec::new();
+    for i in 0..12 {
+        for (sn, prefix) in [("Keep", "k"), ("Other", "o")] {
+            dns.push(
+                dir.add_user(
+                    &s.ou,
+                    &UserSpec::new(&format!("{prefix}{i}{t}"))
+                        .name(&format!("Guard{i}"), sn)
+                        .mail(&format!("{prefix}{i}{t}@{d}")),
+                )?,
+            );
+        }
+    }
+    let vpn = dir.add_group(&s.ou, &format!("VPN {t}"), &dns[..12])?;
+    let empty_ou = dir.unique_ou("empty")?;
+    let (run, _) = sync_json(&s)?;
+    ensure(run.code == 0, || describe(&run))?;
+    ensure(group_members(&s.scim, &format!("VPN {t}"))? == 12, || {
+        "first sync".to_owned()
+    })?;
+    let before = platform_state(&s.scim)?;
+
+    let edited = |sync: &str, from: &str, to: &str| -> Result<(), String> {
+        let text = original
+            .replace("[sync]\n", &format!("[sync]\n{sync}"))
+            .replace(from, to);
+        std::fs::write(&path, text).map_err(|e| e.to_string())
+    };
+    let held = |what: &str, needle: &str| -> Result<Value, String> {
+        let (run, json) = sync_json(&s)?;
+        ensure(run.code == 3 && json["status"] == "held", || {
+            format!("{what}: {}", describe(&run))
+        })?;
+        ensure(json["guard"].to_string().contains(needle), || {
+            format!("{what}: no `{needle}` in {}", json["guard"])
+        })?;
+        ensure(platform_state(&s.scim)? == before, || {
+            format!("{what}: a held run changed the platform")
+        })?;
+        Ok(json)
+    };
+    edited("user_filter = \"(sn=NoSuchPerson)\"\n", "", "")?;
+    held("a filter matching nobody", "returned no users")?;
+    edited("", &s.ou, &empty_ou)?;
+    held("a base DN moved to an empty OU", "returned no users")?;
+    edited("user_filter = \"(sn=Keep)\"\n", "", "")?;
+    held("half the users by filter", "(held: over the limit of 2)")?;
+    edited("user_filter = \"(mail=k0*)\"\n", "", "")?;
+    held("a read of one user", "memberships from")?;
+    std::fs::write(&path, &original).map_err(|e| e.to_string())?;
+
+    // Memberships: 2 of VPN's 12 leaving is within the limit of 2, 3 more is over it.
+    dir.replace_attr(
+        &vpn,
+        "member",
+        &dns[2..12].iter().map(String::as_str).collect::<Vec<_>>(),
+    )?;
+    let (run, _) = sync_json(&s)?;
+    ensure(run.code == 0, || describe(&run))?;
+    ensure(group_members(&s.scim, &format!("VPN {t}"))? == 10, || {
+        "just under the limit applies".to_owned()
+    })?;
+    let before_shrink = platform_state(&s.scim)?;
+    dir.replace_attr(&vpn, "member", &[dns[11].as_str()])?;
+    let (run, json) = sync_json(&s)?;
+    ensure(run.code == 3 && json["status"] == "held", || describe(&run))?;
+    ensure(
+        json["guard"].to_string().contains(&format!(
+            "would remove 9 memberships from VPN {t} (held: over the limit of 2)"
+        )),
+        || json["guard"].to_string(),
+    )?;
+    ensure(platform_state(&s.scim)? == before_shrink, || {
+        "a held group change changed the platform".to_owned()
+    })?;
+
+    // Approved, the held plan is applied once, and only it.
+    let id = json["run"].as_i64().unwrap_or_default().to_string();
+    let approve = s.cli.run(&["approve", &id]);
+    ensure(approve.code == 0, || describe(&approve))?;
+    let (run, applied) = sync_json(&s)?;
+    ensure(run.code == 0 && applied["status"] == "ok", || {
+        describe(&run)
+    })?;
+    ensure(applied["plan"] == json["plan"], || {
+        format!("applied {} but held {}", applied["plan"], json["plan"])
+    })?;
+    ensure(group_members(&s.scim, &format!("VPN {t}"))? == 1, || {
+        "the approved plan".to_owned()
+    })?;
+    let (users, _) = platform_state(&s.scim)?;
+    ensure(
+        users.len() == 24 && users.iter().all(|u| u["active"] == true),
+        || "a group plan deactivated users".to_owned(),
+    )?;
+    let (run, again) = sync_json(&s)?;
+    ensure(
+        run.code == 0 && again["applied"]["groups_changed"] == 0,
+        || describe(&run),
+    )?;
+    Ok(())
 }
 
 fn nested_circular_and_large_groups(fx: &Fixtures, dir: &dyn SyncDirectory) -> Result<(), String> {

@@ -26,6 +26,16 @@ export function PreviewStep({ load, onRefresh }: { load: PreviewLoad | null; onR
       {load?.status === 'ready' && (
         <>
           {load.report.message !== null && <p class="notice">{load.report.message}</p>}
+          {load.report.guard.length > 0 && (
+            <section class="guard" aria-label="Access the plan takes away">
+              <h3>Access the plan takes away</h3>
+              <ul>
+                {load.report.guard.map((line) => (
+                  <li key={line}>{line}</li>
+                ))}
+              </ul>
+            </section>
+          )}
           <PlanView plan={load.report.plan} />
         </>
       )}

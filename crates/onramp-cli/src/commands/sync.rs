@@ -112,6 +112,12 @@ fn print_report(report: &SyncReport) {
         outln!("{m}");
     }
     print_plan(&report.plan);
+    if !report.guard.is_empty() {
+        outln!("Access the plan takes away (the guard):");
+        for line in &report.guard {
+            outln!("  {line}");
+        }
+    }
     if report.status != RunStatus::Preview && report.status != RunStatus::Held {
         let a = &report.applied;
         outln!(

@@ -2,9 +2,11 @@
 //!
 //! A plan that would deprovision more than the profile's threshold is not
 //! applied: the run records the hold here ([`StateStore::hold`]) and ends
-//! `held`. `onramp approve` approves it ([`StateStore::approve`]), and the
-//! next apply run of the profile that exceeds the guard takes the approval
-//! ([`StateStore::take_approval`]) and may proceed, once.
+//! `held`, with the digest of the plan. `onramp approve` approves it
+//! ([`StateStore::approve`]), and the next apply run of the profile that the
+//! guard holds takes the approval ([`StateStore::take_approval`]) and may
+//! proceed, once, if its plan has the same digest: the approval is for the
+//! plan the admin saw, and a different plan is held again.
 //!
 //! An approval is for the plan the admin saw. So only the latest held run
 //! of a profile can be approved, and a held run is superseded — can no
@@ -36,10 +38,24 @@ pub struct HeldPlan {
     pub consumed_at: Option<i64>,
     /// The run that took it.
     pub consumed_by: Option<RunId>,
+    /// The digest of the held plan (`guard::digest`); none for holds
+    /// recorded before digests were kept.
+    pub plan_digest: Option<String>,
 }
 
 const HOLD_COLUMNS: &str =
-    "run, profile, reason, held_unix, approved_unix, consumed_unix, consumed_by";
+    "run, profile, reason, held_unix, approved_unix, consumed_unix, consumed_by, plan_digest";
+
+/// What [`StateStore::take_approval`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Approval {
+    /// No usable approval: nothing approved, or already taken, or superseded.
+    None,
+    /// The approval of this held run was taken: the plan may proceed.
+    Taken(RunId),
+    /// This held run was approved, but for another plan; it was not taken.
+    Differs(RunId),
+}
 
 fn hold_from_row(row: &Row<'_>) -> rusqlite::Result<HeldPlan> {
     Ok(HeldPlan {
@@ -50,6 +66,7 @@ fn hold_from_row(row: &Row<'_>) -> rusqlite::Result<HeldPlan> {
         approved_at: row.get(4)?,
         consumed_at: row.get(5)?,
         consumed_by: row.get::<_, Option<i64>>(6)?.map(RunId),
+        plan_digest: row.get(7)?,
     })
 }
 
@@ -58,7 +75,13 @@ impl StateStore {
     /// the same run again replaces the reason.
     ///
     /// The caller then finishes the run as [`RunStatus::Held`](super::RunStatus::Held).
-    pub fn hold(&self, run: RunId, reason: &str, now_unix: i64) -> Result<(), StoreError> {
+    pub fn hold(
+        &self,
+        run: RunId,
+        reason: &str,
+        plan_digest: &str,
+        now_unix: i64,
+    ) -> Result<(), StoreError> {
         let tx = self.write()?;
         let profile = match self.active_run(run)? {
             (profile, RunMode::Apply) => profile,
@@ -72,10 +95,12 @@ impl StateStore {
         };
         self.conn
             .execute(
-                "INSERT INTO holds (run, profile, reason, held_unix) VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO holds (run, profile, reason, held_unix, plan_digest)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (run) DO UPDATE SET
-                     reason = excluded.reason, held_unix = excluded.held_unix",
-                params![run.0, profile, reason, now_unix],
+                     reason = excluded.reason, held_unix = excluded.held_unix,
+                     plan_digest = excluded.plan_digest",
+                params![run.0, profile, reason, now_unix, plan_digest],
             )
             .at(&self.path)?;
         tx.commit().at(&self.path)
@@ -132,11 +157,18 @@ impl StateStore {
         tx.commit().at(&self.path)
     }
 
-    /// Takes the approval of the profile of the running apply `run`: if the
-    /// profile's latest held run is approved, not yet taken and not
-    /// superseded, marks it taken by `run` and returns its id; otherwise
-    /// `None`. An approval is taken once.
-    pub fn take_approval(&self, run: RunId, now_unix: i64) -> Result<Option<RunId>, StoreError> {
+    /// Takes the approval of the profile of the running apply `run` for the
+    /// plan with `plan_digest`: if the profile's latest held run is
+    /// approved, not yet taken, not superseded and held that same plan,
+    /// marks it taken by `run` ([`Approval::Taken`]). An approved hold of
+    /// another plan is left as it is ([`Approval::Differs`]). An approval is
+    /// taken once.
+    pub fn take_approval(
+        &self,
+        run: RunId,
+        plan_digest: &str,
+        now_unix: i64,
+    ) -> Result<Approval, StoreError> {
         let tx = self.write()?;
         let profile = match self.active_run(run)? {
             (profile, RunMode::Apply) => profile,
@@ -149,14 +181,17 @@ impl StateStore {
             }
         };
         let Some(latest) = self.latest_hold(&profile)? else {
-            return Ok(None);
+            return Ok(Approval::None);
         };
         let usable = latest.run != run
             && latest.approved_at.is_some()
             && latest.consumed_at.is_none()
             && self.superseded_by(&profile, latest.run)?.is_none();
         if !usable {
-            return Ok(None);
+            return Ok(Approval::None);
+        }
+        if latest.plan_digest.as_deref() != Some(plan_digest) {
+            return Ok(Approval::Differs(latest.run));
         }
         self.conn
             .execute(
@@ -165,7 +200,7 @@ impl StateStore {
             )
             .at(&self.path)?;
         tx.commit().at(&self.path)?;
-        Ok(Some(latest.run))
+        Ok(Approval::Taken(latest.run))
     }
 
     /// The latest held run of `profile`.
@@ -205,10 +240,15 @@ mod tests {
     use super::super::{RunStatus, RunSummary};
     use super::*;
 
+    /// The digest of the plan every test holds.
+    const DIGEST: &str = "d1";
+
     /// Begins an apply run, holds it and finishes it held.
     fn held_run(store: &StateStore, profile: &str, now: i64) -> RunId {
         let run = store.begin_run(profile, RunMode::Apply, now).unwrap();
-        store.hold(run, "would deactivate 40 of 50", now).unwrap();
+        store
+            .hold(run, "would deactivate 40 of 50", DIGEST, now)
+            .unwrap();
         store
             .finish_run(
                 run,
@@ -229,6 +269,25 @@ mod tests {
         run
     }
 
+    /// An approval is for the plan that was held: a run with another plan
+    /// does not take it, and the approval stays for the plan it was given.
+    #[test]
+    fn an_approval_is_taken_only_for_the_held_plan() {
+        let (_dir, store) = temp_store();
+        let held = held_run(&store, "p", 100);
+        store.approve(held, 110).unwrap();
+        let other = store.begin_run("p", RunMode::Apply, 120).unwrap();
+        assert_eq!(
+            store.take_approval(other, "d2", 120).unwrap(),
+            Approval::Differs(held)
+        );
+        assert_eq!(store.held_plan(held).unwrap().unwrap().consumed_at, None);
+        assert_eq!(
+            store.take_approval(other, DIGEST, 121).unwrap(),
+            Approval::Taken(held)
+        );
+    }
+
     #[test]
     fn hold_approve_take_once() {
         let (_dir, store) = temp_store();
@@ -241,7 +300,10 @@ mod tests {
 
         // Nothing to take before approval.
         let early = store.begin_run("p", RunMode::Apply, 110).unwrap();
-        assert_eq!(store.take_approval(early, 110).unwrap(), None);
+        assert_eq!(
+            store.take_approval(early, DIGEST, 110).unwrap(),
+            Approval::None
+        );
         store
             .finish_run(early, RunStatus::Failed, &RunSummary::default(), None, 111)
             .unwrap();
@@ -255,18 +317,31 @@ mod tests {
 
         // Another profile cannot take it.
         let other = store.begin_run("q", RunMode::Apply, 125).unwrap();
-        assert_eq!(store.take_approval(other, 125).unwrap(), None);
+        assert_eq!(
+            store.take_approval(other, DIGEST, 125).unwrap(),
+            Approval::None
+        );
 
         let next = store.begin_run("p", RunMode::Apply, 130).unwrap();
-        assert_eq!(store.take_approval(next, 131).unwrap(), Some(held));
-        assert_eq!(store.take_approval(next, 132).unwrap(), None, "taken once");
+        assert_eq!(
+            store.take_approval(next, DIGEST, 131).unwrap(),
+            Approval::Taken(held)
+        );
+        assert_eq!(
+            store.take_approval(next, DIGEST, 132).unwrap(),
+            Approval::None,
+            "taken once"
+        );
         let plan = store.held_plan(held).unwrap().unwrap();
         assert_eq!(plan.consumed_at, Some(131));
         assert_eq!(plan.consumed_by, Some(next));
 
         // A killed run does not give the approval back.
         let after = store.begin_run("p", RunMode::Apply, 140).unwrap();
-        assert_eq!(store.take_approval(after, 140).unwrap(), None);
+        assert_eq!(
+            store.take_approval(after, DIGEST, 140).unwrap(),
+            Approval::None
+        );
     }
 
     #[test]
@@ -343,7 +418,10 @@ mod tests {
         finished(&store, "p", RunStatus::Ok, 20);
         // A later run that exceeds the guard may not use the old approval.
         let later = store.begin_run("p", RunMode::Apply, 30).unwrap();
-        assert_eq!(store.take_approval(later, 30).unwrap(), None);
+        assert_eq!(
+            store.take_approval(later, DIGEST, 30).unwrap(),
+            Approval::None
+        );
     }
 
     #[test]
@@ -351,11 +429,11 @@ mod tests {
         let (_dir, store) = temp_store();
         let preview = store.begin_run("p", RunMode::Preview, 1).unwrap();
         assert!(matches!(
-            store.hold(preview, "x", 1).unwrap_err(),
+            store.hold(preview, "x", DIGEST, 1).unwrap_err(),
             StoreError::WrongMode { .. }
         ));
         assert!(matches!(
-            store.take_approval(preview, 1).unwrap_err(),
+            store.take_approval(preview, DIGEST, 1).unwrap_err(),
             StoreError::WrongMode { .. }
         ));
         assert_eq!(store.held_plan(preview).unwrap(), None);

@@ -90,7 +90,7 @@ mod testing;
 pub use audit::AuditEntry;
 pub use error::StoreError;
 pub use health::Health;
-pub use holds::HeldPlan;
+pub use holds::{Approval, HeldPlan};
 pub use objects::{AppliedState, ObjectKind, StoredObject};
 pub use runs::{ObjectResult, Outcome, RunId, RunMode, RunRecord, RunState, RunStatus, RunSummary};
 pub use source::ProfileSourceState;

@@ -98,6 +98,12 @@ pub(super) const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE holds DROP COLUMN plan;
     ",
+    // 4: an approval is for the plan the admin saw: its digest. Holds from
+    //    before have none, so approving one lets no plan through (the next
+    //    run holds again, for a fresh approval).
+    "
+    ALTER TABLE holds ADD COLUMN plan_digest TEXT;
+    ",
 ];
 
 /// The schema version this build writes.
