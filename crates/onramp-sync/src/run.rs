@@ -292,9 +292,7 @@ async fn stages(
     if job.preview {
         return Ok(Outcome::unapplied(RunStatus::Preview, planned));
     }
-    if let GuardDecision::Hold { reason } = guard(job, run, &planned)? {
-        job.store
-            .hold(run, &reason, &digest(&planned.plan), job.now_unix)?;
+    if let Some(reason) = guard(job, run, &planned)? {
         return Ok(Outcome {
             message: Some(reason),
             hint: Some(format!("approve it with: onramp approve {}", run.0)),
@@ -391,28 +389,28 @@ fn plan_run(
     })
 }
 
-/// The guard's decision; a held plan proceeds only with an approval the
-/// admin gave for this very plan (its digest), taken here once.
-fn guard(job: &SyncJob<'_>, run: RunId, planned: &Planned) -> Result<GuardDecision, SyncError> {
+/// The guard: `None` when the plan may be applied (it takes away nothing
+/// over its limits, or the admin approved this very plan, by its digest,
+/// and the approval is taken here once). Otherwise records the hold with
+/// the plan's digest and returns why.
+fn guard(job: &SyncJob<'_>, run: RunId, planned: &Planned) -> Result<Option<String>, SyncError> {
     let GuardDecision::Hold { reason } = &planned.guard.decision else {
-        return Ok(GuardDecision::Proceed);
+        return Ok(None);
     };
-    match job
-        .store
-        .take_approval(run, &digest(&planned.plan), job.now_unix)?
-    {
+    let digest = digest(&planned.plan);
+    let reason = match job.store.take_approval(run, &digest, job.now_unix)? {
         Approval::Taken(approved) => {
             tracing::info!(profile = %job.profile.name, approved_run = approved.0, "applying a held plan the admin approved");
-            Ok(GuardDecision::Proceed)
+            return Ok(None);
         }
-        Approval::Differs(approved) => Ok(GuardDecision::Hold {
-            reason: format!(
-                "{reason}; the plan is not the one approved in run {} (the directory changed since), so it is held again",
-                approved.0
-            ),
-        }),
-        Approval::None => Ok(planned.guard.decision.clone()),
-    }
+        Approval::Differs(approved) => format!(
+            "{reason}; the plan is not the one approved in run {} (the directory changed since), so it is held again",
+            approved.0
+        ),
+        Approval::None => reason.clone(),
+    };
+    job.store.hold(run, &reason, &digest, job.now_unix)?;
+    Ok(Some(reason))
 }
 
 /// Delivers the plan: into the export folder, or to the platform.

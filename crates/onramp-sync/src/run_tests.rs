@@ -158,6 +158,14 @@ fn users(n: usize) -> Vec<SourceUser> {
     (0..n).map(user).collect()
 }
 
+/// A directory that answers with `n` users.
+fn source(n: usize) -> FakeSource {
+    FakeSource {
+        users: users(n),
+        fail: false,
+    }
+}
+
 fn profile(target: &str) -> onramp_profile::Profile {
     let text = format!(
         "kind = \"ldap\"\n\
@@ -273,10 +281,7 @@ fn a_failed_read_is_a_failed_run_recorded_once() {
 fn a_preview_plans_and_applies_nothing() {
     let fx = Fixture::new();
     let platform = FakePlatform::default();
-    let source = FakeSource {
-        users: users(3),
-        fail: false,
-    };
+    let source = source(3);
     let report = fx.run(&scim_profile(), &source, &platform, true, 100);
     assert_eq!(report.status, RunStatus::Preview);
     assert_eq!(report.plan.creates.len(), 3);
@@ -294,10 +299,7 @@ fn an_apply_records_and_a_failed_object_makes_it_partial() {
         fail: vec!["u001".into()],
         ..FakePlatform::default()
     };
-    let source = FakeSource {
-        users: users(3),
-        fail: false,
-    };
+    let source = source(3);
     let report = fx.run(&scim_profile(), &source, &platform, false, 100);
     assert_eq!(report.status, RunStatus::Partial);
     assert_eq!(report.applied.created, 2);
@@ -326,10 +328,7 @@ fn an_unreachable_platform_fails_the_run_with_the_reason() {
         unreachable: true,
         ..FakePlatform::default()
     };
-    let source = FakeSource {
-        users: users(2),
-        fail: false,
-    };
+    let source = source(2);
     let report = fx.run(&scim_profile(), &source, &platform, false, 100);
     assert_eq!(report.status, RunStatus::Failed);
     let message = report.message.clone().unwrap();
@@ -348,19 +347,13 @@ fn a_plan_over_the_threshold_is_held_until_approved_then_applied_once() {
     let fx = Fixture::new();
     let platform = FakePlatform::default();
     let p = scim_profile();
-    let all = FakeSource {
-        users: users(30),
-        fail: false,
-    };
+    let all = source(30);
     assert_eq!(
         fx.run(&p, &all, &platform, false, 100).status,
         RunStatus::Ok
     );
     // 12 of 30 leave: more than the larger of 10 and 5 %.
-    let fewer = FakeSource {
-        users: users(18),
-        fail: false,
-    };
+    let fewer = source(18);
     let held = fx.run(&p, &fewer, &platform, false, 200);
     assert_eq!(held.status, RunStatus::Held);
     assert_eq!(held.plan.deprovisions.len(), 12);
@@ -398,10 +391,7 @@ fn a_plan_over_the_threshold_is_held_until_approved_then_applied_once() {
     assert_eq!(applied.status, RunStatus::Ok);
     assert_eq!(applied.applied.deprovisioned, 12);
     // The approval was used up: the same situation again is held again.
-    let back = FakeSource {
-        users: users(30),
-        fail: false,
-    };
+    let back = source(30);
     assert_eq!(fx.run(&p, &back, &platform, false, 400).applied.updated, 12);
     let again = fx.run(&p, &fewer, &platform, false, 500);
     assert_eq!(again.status, RunStatus::Held);
@@ -414,18 +404,12 @@ fn an_empty_read_is_held_and_an_approval_covers_only_the_plan_it_saw() {
     let fx = Fixture::new();
     let platform = FakePlatform::default();
     let p = scim_profile();
-    let all = FakeSource {
-        users: users(30),
-        fail: false,
-    };
+    let all = source(30);
     assert_eq!(
         fx.run(&p, &all, &platform, false, 100).status,
         RunStatus::Ok
     );
-    let nobody = FakeSource {
-        users: vec![],
-        fail: false,
-    };
+    let nobody = source(0);
     let held = fx.run(&p, &nobody, &platform, false, 200);
     assert_eq!(held.status, RunStatus::Held);
     assert_eq!(platform.calls.get(), 1, "a held run delivers nothing");
@@ -436,10 +420,7 @@ fn an_empty_read_is_held_and_an_approval_covers_only_the_plan_it_saw() {
     );
     // Approved, but the directory changed before the next run: held again.
     fx.store.approve(held.run, 250).unwrap();
-    let one = FakeSource {
-        users: users(18),
-        fail: false,
-    };
+    let one = source(18);
     let again = fx.run(&p, &one, &platform, false, 300);
     assert_eq!(again.status, RunStatus::Held, "{:?}", again.message);
     assert!(
@@ -465,15 +446,9 @@ fn a_preview_shows_what_the_guard_would_hold() {
     let fx = Fixture::new();
     let platform = FakePlatform::default();
     let p = scim_profile();
-    let all = FakeSource {
-        users: users(30),
-        fail: false,
-    };
+    let all = source(30);
     fx.run(&p, &all, &platform, false, 100);
-    let fewer = FakeSource {
-        users: users(18),
-        fail: false,
-    };
+    let fewer = source(18);
     let preview = fx.run(&p, &fewer, &platform, true, 200);
     assert_eq!(preview.status, RunStatus::Preview);
     assert_eq!(
@@ -490,10 +465,7 @@ fn an_export_run_writes_the_folder_and_records_no_state() {
         "[target]\nkind = \"export\"\nfolder = \"{}\"\n",
         out.path().display()
     ));
-    let source = FakeSource {
-        users: users(4),
-        fail: false,
-    };
+    let source = source(4);
     let report = fx.try_run(&p, &source, None, false, 100).unwrap();
     assert_eq!(report.status, RunStatus::Ok);
     let export = report.export.as_ref().unwrap();
@@ -517,10 +489,7 @@ fn an_export_run_writes_the_folder_and_records_no_state() {
 #[test]
 fn a_profile_without_a_target_is_refused_before_a_run_begins() {
     let fx = Fixture::new();
-    let source = FakeSource {
-        users: users(1),
-        fail: false,
-    };
+    let source = source(1);
     match fx.try_run(&profile(""), &source, None, false, 100) {
         Err(SyncError::NoTarget(name)) => assert_eq!(name, "t"),
         other => panic!("{other:?}"),
