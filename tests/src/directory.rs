@@ -46,6 +46,8 @@ pub trait SyncDirectory {
     fn replace_attr(&self, dn: &str, name: &str, values: &[&str]) -> Result<(), String>;
     /// Moves an entry under `new_parent`, keeping its RDN; returns the new DN.
     fn move_to(&self, dn: &str, new_parent: &str) -> Result<String, String>;
+    /// Deletes an entry (one without children).
+    fn delete(&self, dn: &str) -> Result<(), String>;
     /// Disables an account, where the dialect has such a thing (AD); `None`
     /// on generic LDAP, which has no standard flag.
     fn disable(&self, dn: &str) -> Option<Result<(), String>>;
@@ -56,6 +58,13 @@ fn rdn_of(dn: &str) -> Result<&str, String> {
     dn.split_once(',')
         .map(|(rdn, _)| rdn)
         .ok_or_else(|| format!("'{dn}' has no parent"))
+}
+
+fn delete_with(conn: &mut ldap3::LdapConn, dn: &str) -> Result<(), String> {
+    conn.delete(dn)
+        .and_then(|r| r.success())
+        .map(|_| ())
+        .map_err(|e| format!("cannot delete {dn}: {e}"))
 }
 
 fn move_with(conn: &mut ldap3::LdapConn, dn: &str, new_parent: &str) -> Result<String, String> {
@@ -122,6 +131,10 @@ impl SyncDirectory for SambaDc {
 
     fn move_to(&self, dn: &str, new_parent: &str) -> Result<String, String> {
         move_with(&mut self.admin_ldap()?, dn, new_parent)
+    }
+
+    fn delete(&self, dn: &str) -> Result<(), String> {
+        delete_with(&mut self.admin_ldap()?, dn)
     }
 
     fn disable(&self, dn: &str) -> Option<Result<(), String>> {
@@ -276,6 +289,10 @@ impl SyncDirectory for Slapd {
 
     fn move_to(&self, dn: &str, new_parent: &str) -> Result<String, String> {
         move_with(&mut self.root_ldap()?, dn, new_parent)
+    }
+
+    fn delete(&self, dn: &str) -> Result<(), String> {
+        delete_with(&mut self.root_ldap()?, dn)
     }
 
     fn disable(&self, _dn: &str) -> Option<Result<(), String>> {

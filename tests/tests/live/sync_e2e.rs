@@ -688,8 +688,11 @@ fn deprovision_policies_and_empty_read(
     })
 }
 
+/// The platform's users and groups, sorted by id.
+type PlatformState = (Vec<Value>, Vec<Value>);
+
 /// The platform's users and groups, for comparing before and after a run.
-fn platform_state(scim: &ScimServer) -> Result<(Vec<Value>, Vec<Value>), String> {
+fn platform_state(scim: &ScimServer) -> Result<PlatformState, String> {
     let sorted = |mut items: Vec<Value>| {
         items.sort_by_key(|v| v["id"].as_str().unwrap_or_default().to_owned());
         items
@@ -745,7 +748,8 @@ fn the_guard_protects_access(fx: &Fixtures, dir: &dyn SyncDirectory) -> Result<(
             .replace(from, to);
         std::fs::write(&path, text).map_err(|e| e.to_string())
     };
-    let held = |what: &str, needle: &str| -> Result<Value, String> {
+    // A held run: exit 3, `needle` among the guard's lines, the platform still `unchanged`.
+    let held = |what: &str, needle: &str, unchanged: &PlatformState| -> Result<Value, String> {
         let (run, json) = sync_json(&s)?;
         ensure(run.code == 3 && json["status"] == "held", || {
             format!("{what}: {}", describe(&run))
@@ -753,19 +757,27 @@ fn the_guard_protects_access(fx: &Fixtures, dir: &dyn SyncDirectory) -> Result<(
         ensure(json["guard"].to_string().contains(needle), || {
             format!("{what}: no `{needle}` in {}", json["guard"])
         })?;
-        ensure(platform_state(&s.scim)? == before, || {
+        ensure(platform_state(&s.scim)? == *unchanged, || {
             format!("{what}: a held run changed the platform")
         })?;
         Ok(json)
     };
     edited("user_filter = \"(sn=NoSuchPerson)\"\n", "", "")?;
-    held("a filter matching nobody", "returned no users")?;
+    held("a filter matching nobody", "returned no users", &before)?;
     edited("", &s.ou, &empty_ou)?;
-    held("a base DN moved to an empty OU", "returned no users")?;
+    held(
+        "a base DN moved to an empty OU",
+        "returned no users",
+        &before,
+    )?;
     edited("user_filter = \"(sn=Keep)\"\n", "", "")?;
-    held("half the users by filter", "(held: over the limit of 2)")?;
+    held(
+        "half the users by filter",
+        "(held: over the limit of 2)",
+        &before,
+    )?;
     edited("user_filter = \"(mail=k0*)\"\n", "", "")?;
-    held("a read of one user", "memberships from")?;
+    held("a read of one user", "memberships from", &before)?;
     std::fs::write(&path, &original).map_err(|e| e.to_string())?;
 
     // Memberships: 2 of VPN's 12 leaving is within the limit of 2, 3 more is over it.
@@ -817,6 +829,35 @@ fn the_guard_protects_access(fx: &Fixtures, dir: &dyn SyncDirectory) -> Result<(
         run.code == 0 && again["applied"]["groups_changed"] == 0,
         || describe(&run),
     )?;
+
+    // A group emptied in the directory is held, however small. (AD only:
+    // OpenLDAP's groupOfNames must keep a member.)
+    if dir.kind() == "ad" {
+        let before_empty = platform_state(&s.scim)?;
+        dir.replace_attr(&vpn, "member", &[])?;
+        held(
+            "a group emptied",
+            "the group would lose all 1 of its members",
+            &before_empty,
+        )?;
+    }
+
+    // A group deleted in the directory keeps its platform members, with a
+    // notice. The no-op filter changes the scope, so the read is a full one:
+    // OpenLDAP's delta reads cannot see a deletion.
+    dir.delete(&vpn)?;
+    edited("user_filter = \"(objectClass=*)\"\n", "", "")?;
+    let (run, json) = sync_json(&s)?;
+    ensure(run.code == 0, || describe(&run))?;
+    ensure(
+        json["plan"]["notices"]
+            .to_string()
+            .contains(&format!("'VPN {t}' is missing from the read")),
+        || describe(&run),
+    )?;
+    ensure(group_members(&s.scim, &format!("VPN {t}"))? == 1, || {
+        "a group missing from the read lost its members".to_owned()
+    })?;
     Ok(())
 }
 
