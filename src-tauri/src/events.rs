@@ -8,6 +8,8 @@ use ts_rs::TS;
 pub const HEALTH_CHANGED: &str = "onramp://health-changed";
 /// A notification or the tray asked to show a run.
 pub const OPEN_RUN: &str = "onramp://open-run";
+/// A reminder was clicked: show the credential's rotation view.
+pub const OPEN_CREDENTIAL: &str = "onramp://open-credential";
 /// The tray's "Open".
 pub const OPEN_DASHBOARD: &str = "onramp://open-dashboard";
 
@@ -18,6 +20,15 @@ pub struct OpenRun {
     pub profile: String,
     /// The run to show.
     pub run_id: i64,
+}
+
+/// The payload of [`OPEN_CREDENTIAL`].
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct OpenCredential {
+    /// The profile the credential belongs to.
+    pub profile: String,
+    /// The credential's item id (the check that sees it).
+    pub item: String,
 }
 
 /// Emits an event to every window; a window that is gone is not an error worth more than a log line.

@@ -30,11 +30,11 @@ mod tray;
 
 use std::sync::Arc;
 
-use onramp_engine::notify::{DesktopNotifier, Notification};
+use onramp_engine::notify::{DesktopNotifier, Notification, Opens};
 use tauri::{AppHandle, Manager, Runtime, WindowEvent};
 use tauri_plugin_autostart::MacosLauncher;
 
-use crate::events::{OPEN_RUN, OpenRun};
+use crate::events::{OPEN_CREDENTIAL, OPEN_RUN, OpenCredential, OpenRun};
 
 /// Given by the autostart entry: start in the tray without showing the window.
 const MINIMIZED_FLAG: &str = "--minimized";
@@ -95,15 +95,27 @@ fn main() {
     }
 }
 
-/// A clicked notification: bring the window forward on that run.
+/// A clicked notification: bring the window forward on its run, or on the
+/// rotation view of the credential a reminder is about.
 fn open_run<R: Runtime>(app: &AppHandle<R>, n: &Notification) {
+    tracing::info!(profile = %n.profile, opens = ?n.opens, "notification clicked");
     events::show_main_window(app);
-    events::emit(
-        app,
-        OPEN_RUN,
-        OpenRun {
-            profile: n.profile.clone(),
-            run_id: n.run.0,
-        },
-    );
+    match &n.opens {
+        Opens::Run(run) => events::emit(
+            app,
+            OPEN_RUN,
+            OpenRun {
+                profile: n.profile.clone(),
+                run_id: run.0,
+            },
+        ),
+        Opens::Credential { item } => events::emit(
+            app,
+            OPEN_CREDENTIAL,
+            OpenCredential {
+                profile: n.profile.clone(),
+                item: item.clone(),
+            },
+        ),
+    }
 }

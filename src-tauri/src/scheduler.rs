@@ -17,17 +17,26 @@ use crate::engine::{self, now_unix};
 use crate::events::{self, HEALTH_CHANGED};
 use crate::runs;
 use crate::state::AppState;
+use onramp_engine::expiring::recheck::WatchSources;
 use onramp_engine::sync::store::FILE_NAME;
 
 /// How often the due times are looked at.
 const TICK: Duration = Duration::from_secs(20);
+/// How often the expiring credentials are looked at (the re-checks are
+/// daily; this is how soon after a due time they happen).
+const WATCH_EVERY: Duration = Duration::from_secs(600);
 
 /// Starts the scheduler task for the app's lifetime.
 pub fn spawn<R: Runtime>(app: AppHandle<R>) {
     tauri::async_runtime::spawn(async move {
         let mut ticker = tokio::time::interval(TICK);
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut watched: Option<std::time::Instant> = None;
         loop {
+            if watched.is_none_or(|at| at.elapsed() >= WATCH_EVERY) {
+                watched = Some(std::time::Instant::now());
+                tauri::async_runtime::spawn(watch_credentials(app.clone()));
+            }
             let woken = async { app.state::<AppState>().scheduler_wake.notified().await };
             let woken = tokio::select! {
                 _ = ticker.tick() => false,
@@ -56,6 +65,42 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
             }
         }
     });
+}
+
+/// The daily re-checks and the expiry reminders (`onramp_engine::expiring`);
+/// the dashboard reloads when they changed something.
+async fn watch_credentials<R: Runtime>(app: AppHandle<R>) {
+    let worker = app.clone();
+    let changed = engine::run(move || async move {
+        let state = worker.state::<AppState>();
+        // A tick still busy with a slow re-check: this one is skipped.
+        let Ok(mut watch) = state.watch.try_lock() else {
+            return Ok(false);
+        };
+        let paths = state.paths()?;
+        let profiles = state.profiles()?;
+        let sources = WatchSources {
+            registry: &state.registry,
+            profiles: &profiles,
+            secrets: state.secrets.as_ref(),
+            data_dir: &paths.data_dir,
+            notifier: state.notifier.as_ref(),
+        };
+        let report = watch
+            .tick(&sources, now_unix())
+            .await
+            .map_err(|e| onramp_engine::ErrorReport::new(onramp_engine::ErrorCode::Io, e.to_string()))?;
+        for sent in &report.sent {
+            tracing::info!(profile = %sent.profile, item = %sent.item, threshold = sent.threshold, shown = sent.shown, "expiry reminder sent");
+        }
+        Ok(!report.sent.is_empty() || !report.rechecked.is_empty())
+    })
+    .await;
+    match changed {
+        Ok(true) => events::emit(&app, HEALTH_CHANGED, ()),
+        Ok(false) => {}
+        Err(e) => tracing::warn!("expiring credentials: {}", e.message),
+    }
 }
 
 /// The profiles due now (blocking: reads the profile files and the run history).

@@ -11,6 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use onramp_engine::connector::Registry;
 use onramp_engine::error::{ErrorCode, ErrorReport};
+use onramp_engine::expiring::recheck::CredentialWatch;
 use onramp_engine::notify::Notifier;
 use onramp_engine::paths::AppPaths;
 use onramp_engine::profile::ProfileStore;
@@ -39,6 +40,10 @@ pub struct AppState {
     scheduler: Mutex<Scheduler>,
     /// Wakes the scheduler task early (a profile was saved, a run ended).
     pub scheduler_wake: tokio::sync::Notify,
+    /// Where the runs' incidents and the expiry reminders are shown.
+    pub notifier: Arc<dyn Notifier>,
+    /// The daily re-checks' memory of their attempts.
+    pub watch: tokio::sync::Mutex<CredentialWatch>,
 }
 
 /// Resolves the paths from the OS conventions and the environment.
@@ -75,7 +80,7 @@ impl AppState {
                 p.clone(),
                 registry.clone(),
                 secrets.clone(),
-                notifier,
+                notifier.clone(),
             ))
         });
         Self {
@@ -87,6 +92,8 @@ impl AppState {
             runner,
             scheduler: Mutex::new(Scheduler::new(rand_seed())),
             scheduler_wake: tokio::sync::Notify::new(),
+            notifier,
+            watch: tokio::sync::Mutex::new(CredentialWatch::new()),
         }
     }
 

@@ -19,6 +19,7 @@ use fantoccini::elements::Element;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
+use crate::fake_notifications::FakeNotifications;
 use crate::fake_tray_host::FakeTrayHost;
 use crate::ports::free_port;
 use crate::process::ServerProcess;
@@ -105,23 +106,47 @@ pub struct DesktopApp {
     driver: ServerProcess,
     _xvfb: Xvfb,
     tray_host: FakeTrayHost,
+    notifications: Option<FakeNotifications>,
     bus: SessionBus,
     scratch: tempfile::TempDir,
+}
+
+/// What a test sets up before the app starts.
+#[derive(Default)]
+pub struct Prepare<'a> {
+    /// Serve a fake notification server on the bus, there before the app.
+    pub notifications: bool,
+    /// Writes files into the app's config and data folders.
+    #[allow(clippy::type_complexity)]
+    pub files: Option<Box<dyn FnOnce(&Path, &Path) -> Result<(), String> + 'a>>,
 }
 
 impl DesktopApp {
     /// Starts the app with empty config and data folders; `env` is added to its environment.
     pub fn start(env: &[(String, String)]) -> Result<Self, String> {
+        Self::start_with(env, Prepare::default())
+    }
+
+    /// [`Self::start`], with the folders and the bus prepared as `prepare` says.
+    pub fn start_with(env: &[(String, String)], prepare: Prepare<'_>) -> Result<Self, String> {
         let app = app_binary()?;
         let driver_bin = tauri_driver()?;
         let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
         for dir in ["config", "data"] {
             std::fs::create_dir_all(scratch.path().join(dir)).map_err(|e| e.to_string())?;
         }
+        if let Some(files) = prepare.files {
+            files(&scratch.path().join("config"), &scratch.path().join("data"))?;
+        }
         let xvfb = Xvfb::start(scratch.path())?;
         let bus = SessionBus::start()?;
         // The panel the tray icon registers with, there before the app.
         let tray_host = FakeTrayHost::serve(bus.address())?;
+        let notifications = if prepare.notifications {
+            Some(FakeNotifications::serve(bus.address())?)
+        } else {
+            None
+        };
         let port = free_port();
         let native_port = free_port();
         let mut app_env = bus.env();
@@ -197,9 +222,15 @@ impl DesktopApp {
             driver,
             _xvfb: xvfb,
             tray_host,
+            notifications,
             bus,
             scratch,
         })
+    }
+
+    /// The fake notification server, when [`Prepare::notifications`] asked for one.
+    pub fn notifications(&self) -> Option<&FakeNotifications> {
+        self.notifications.as_ref()
     }
 
     /// The fake panel the app's tray icon registered with.

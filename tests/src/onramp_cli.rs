@@ -172,18 +172,24 @@ impl OnrampCli {
         )
     }
 
-    /// Starts `onramp ARGS` without waiting, for tests that kill it midway.
-    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
-        Command::new(onramp_bin())
+    /// `onramp ARGS` with this installation's environment and nothing on
+    /// its standard streams, for a test to adjust and start.
+    pub fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(onramp_bin());
+        command
             .args(args)
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .env_remove("CREDENTIALS_DIRECTORY")
             .env_remove("RUST_LOG")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("spawn onramp")
+            .stderr(Stdio::null());
+        command
+    }
+
+    /// Starts `onramp ARGS` without waiting, for tests that kill it midway.
+    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+        self.command(args).spawn().expect("spawn onramp")
     }
 
     /// Every file under the root with its content, for leak checks.

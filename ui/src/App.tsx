@@ -8,6 +8,7 @@ import { Nav } from './components/Nav';
 import { useNow } from './hooks/useNow';
 import { useSyncRuns } from './hooks/useSyncRuns';
 import type { Route } from './routes';
+import { CredentialView } from './views/CredentialView';
 import { Dashboard } from './views/Dashboard';
 import { LogsView } from './views/LogsView';
 import { NewIntegration } from './views/NewIntegration';
@@ -43,10 +44,16 @@ export function App() {
     void listenToShell({
       healthChanged: reloadDashboard,
       openRun: (target) => navigate({ view: 'run', runId: target.run_id, profile: target.profile }),
+      openCredential: (target) => navigate({ view: 'credential', profile: target.profile, item: target.item }),
       openDashboard: () => navigate({ view: 'dashboard' }),
     }).then((unlisten) => {
       if (cancelled) unlisten();
-      else stop = unlisten;
+      else {
+        stop = unlisten;
+        // The shell's events reach the page from here on (what a test of a
+        // notification click waits for before it clicks).
+        document.documentElement.dataset.listening = 'true';
+      }
     });
     return () => {
       cancelled = true;
@@ -102,6 +109,14 @@ export function App() {
         {route.view === 'wizard' && setup === null && <NoSetup navigate={navigate} />}
         {route.view === 'history' && <RunHistory profile={route.profile} navigate={navigate} />}
         {route.view === 'run' && <RunDetailView runId={route.runId} profile={route.profile} navigate={navigate} />}
+        {route.view === 'credential' && (
+          <CredentialView
+            key={`${route.profile}/${route.item}`}
+            profile={route.profile}
+            item={route.item}
+            navigate={navigate}
+          />
+        )}
         {route.view === 'logs' && <LogsView />}
         {route.view === 'settings' && <SettingsView />}
       </main>

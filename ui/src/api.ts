@@ -1,5 +1,5 @@
 // The only module that talks to the Rust side: one typed function per command
-// of docs/desktop-ipc.md, and the three shell events. Every command rejects
+// of docs/desktop-ipc.md, and the shell's events. Every command rejects
 // with an ErrorReport; anything else (no Tauri runtime, a bug) is turned into
 // one so the UI has a single error shape to render.
 import { Channel, invoke } from '@tauri-apps/api/core';
@@ -10,10 +10,13 @@ import type {
   DraftValidation,
   DraftValues,
   ErrorReport,
+  ExpiryList,
   LogTail,
+  OpenCredential,
   OpenRun,
   ProfileList,
   ProfileSummary,
+  Recheck,
   RunDetail,
   RunRecord,
   Settings,
@@ -124,6 +127,16 @@ export function runDetail(runId: number): Promise<RunDetail> {
   return call('run_detail', { run_id: runId });
 }
 
+/** Every expiring credential the checks have seen, soonest first. */
+export function expiryList(): Promise<ExpiryList> {
+  return call('expiry_list');
+}
+
+/** Runs the check that sees a credential now and records what it found. */
+export function recheckCredential(profile: string, item: string): Promise<Recheck> {
+  return call('recheck_credential', { profile, item });
+}
+
 /** The newest lines of today's log file. */
 export function readLogs(lines: number): Promise<LogTail> {
   return call('read_logs', { lines });
@@ -143,6 +156,7 @@ export function setAutostart(enabled: boolean): Promise<Settings> {
 export interface ShellEventHandlers {
   healthChanged: () => void;
   openRun: (target: OpenRun) => void;
+  openCredential: (target: OpenCredential) => void;
   openDashboard: () => void;
 }
 
@@ -156,6 +170,7 @@ export async function listenToShell(handlers: ShellEventHandlers): Promise<Unlis
   const unlisten = await Promise.all([
     listen<null>('onramp://health-changed', () => handlers.healthChanged()),
     listen<OpenRun>('onramp://open-run', (event) => handlers.openRun(event.payload)),
+    listen<OpenCredential>('onramp://open-credential', (event) => handlers.openCredential(event.payload)),
     listen<null>('onramp://open-dashboard', () => handlers.openDashboard()),
   ]);
   return () => unlisten.forEach((stop) => stop());

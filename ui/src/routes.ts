@@ -8,6 +8,7 @@ export type Route =
   | { view: 'wizard' }
   | { view: 'history'; profile: string | null }
   | { view: 'run'; runId: number; profile: string | null }
+  | { view: 'credential'; profile: string; item: string }
   | { view: 'logs' }
   | { view: 'settings' };
 

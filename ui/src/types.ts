@@ -29,7 +29,11 @@ failed: number,
 /**
  * Users not updated because the platform's copy was edited (manual review).
  */
-review: number, };
+review: number, 
+/**
+ * Changes not made because the run was asked to stop.
+ */
+stopped: number, };
 
 /**
  * What an admin needs to see of a certificate.
@@ -135,6 +139,11 @@ label: string,
  * How to get it done.
  */
 help?: string, };
+
+/**
+ * Where an item's end date came from.
+ */
+export type DateSource = "certificate" | "api" | "admin" | "last_use";
 
 /**
  * A user who left the scope and will be deprovisioned.
@@ -319,7 +328,7 @@ skipped: Array<SurveySkippedUser>, };
 /**
  * Stable, machine-readable error categories shared by the CLI and the UI.
  */
-export type ErrorCode = "invalid_input" | "profile_not_found" | "profile_invalid" | "profile_exists" | "secret_not_found" | "secret_store" | "io" | "not_supported" | "already_running" | "internal";
+export type ErrorCode = "invalid_input" | "profile_not_found" | "profile_invalid" | "profile_exists" | "secret_not_found" | "secret_store" | "io" | "not_supported" | "already_running" | "internal" | "stopped";
 
 /**
  * What an engine error looks like at the IPC and CLI boundary.
@@ -350,6 +359,78 @@ key: string,
  * The observed value.
  */
 value: string, };
+
+/**
+ * Every expiring credential, soonest first.
+ */
+export type ExpiryList = { 
+/**
+ * The time the days were counted from, Unix seconds.
+ */
+now_unix: number, 
+/**
+ * The items; those without a known end last.
+ */
+items: Array<ExpiryRow>, };
+
+/**
+ * One expiring credential, as the admin sees it.
+ */
+export type ExpiryRow = { 
+/**
+ * The profile's name.
+ */
+profile: string, 
+/**
+ * The profile's label (its name when the file does not validate).
+ */
+display_name: string, 
+/**
+ * The item's id (the check that sees it).
+ */
+item: string, 
+/**
+ * What it is, for people.
+ */
+label: string, 
+/**
+ * Its kind: `tls_certificate`, `client_secret`, `api_token`,
+ * `service_account_key`.
+ */
+kind: string, 
+/**
+ * Its end, Unix seconds.
+ */
+not_after_unix: number | null, 
+/**
+ * Its end, RFC 3339 UTC.
+ */
+not_after: string | null, 
+/**
+ * Whole days left (0 on the last day, negative once ended).
+ */
+days_left: number | null, 
+/**
+ * How close it is to its end.
+ */
+state: ExpiryState, 
+/**
+ * Where the end date came from.
+ */
+date_source: DateSource, 
+/**
+ * When a check last confirmed it, Unix seconds.
+ */
+confirmed_unix: number, 
+/**
+ * What to do before it ends.
+ */
+what_to_do: string, };
+
+/**
+ * How close an item is to its end.
+ */
+export type ExpiryState = "ok" | "soon" | "expired" | "unknown";
 
 /**
  * What an export wrote.
@@ -520,6 +601,19 @@ message: string | null,
  * When (Unix seconds).
  */
 at: number, };
+
+/**
+ * The payload of [`OPEN_CREDENTIAL`].
+ */
+export type OpenCredential = { 
+/**
+ * The profile the credential belongs to.
+ */
+profile: string, 
+/**
+ * The credential's item id (the check that sees it).
+ */
+item: string, };
 
 /**
  * The payload of [`OPEN_RUN`].
@@ -719,6 +813,19 @@ users_read: number,
 groups_read: number, } & ({ [key in string]: number | string | boolean | Array<JsonValue> | { [key in string]: JsonValue } | null });
 
 /**
+ * The answer of `recheck_credential`.
+ */
+export type Recheck = { 
+/**
+ * The check's results.
+ */
+results: Array<CheckResult>, 
+/**
+ * The credential as the check left it; none when it no longer sees one.
+ */
+credential: ExpiryRow | null, };
+
+/**
  * The answer of `run_detail`.
  */
 export type RunDetail = { 
@@ -788,7 +895,7 @@ export type RunState = "running" | "ok" | "partial" | "failed" | "held" | "previ
 /**
  * How a run ended (what [`StateStore::finish_run`] records).
  */
-export type RunStatus = "ok" | "partial" | "failed" | "held" | "preview";
+export type RunStatus = "ok" | "partial" | "failed" | "held" | "preview" | "interrupted";
 
 /**
  * What a run did, in counts.

@@ -71,3 +71,11 @@ export function profile(name, health, changes = {}) {
     'ProfileSummary',
   );
 }
+
+/** What expiry_list answers: a certificate ending in six days, one in ninety. */
+export const EXPIRY = FIXTURES.expiry;
+
+/** One row of EXPIRY with `changes`. */
+export function expiryRow(index, changes = {}) {
+  return vary(FIXTURES.expiry.items[index], changes, 'ExpiryRow');
+}

@@ -118,11 +118,17 @@ export function deferred() {
   return { promise, resolve, reject };
 }
 
+/** What every page's backend answers unless the test says otherwise: no expiring credentials. */
+const DEFAULT_HANDLERS = {
+  expiry_list: () => ({ now_unix: Math.floor(Date.now() / 1000), items: [] }),
+};
+
 /**
  * Opens the app in a new context at 1024x768 with a fake backend.
  * `handlers` maps a command to `(args, backend) => value | Promise<value>`;
  * a handler that throws a Rejection makes the command reject with its report.
- * A command with no handler rejects and is listed in `backend.unhandled`.
+ * A command with no handler (and none in DEFAULT_HANDLERS) rejects and is
+ * listed in `backend.unhandled`.
  */
 export async function openApp(browser, baseUrl, handlers, { viewport = { width: 1024, height: 768 } } = {}) {
   const context = await browser.newContext({ viewport });
@@ -167,7 +173,7 @@ export async function openApp(browser, baseUrl, handlers, { viewport = { width: 
   });
   await page.exposeFunction('__onrampBackend', async (cmd, args) => {
     backend.calls.push({ cmd, args });
-    const handler = handlers[cmd];
+    const handler = handlers[cmd] ?? DEFAULT_HANDLERS[cmd];
     if (handler === undefined) {
       backend.unhandled.push(cmd);
       return { ok: false, error: { code: 'not_supported', message: `the fake backend has no ${cmd}` } };

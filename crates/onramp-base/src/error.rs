@@ -33,12 +33,14 @@ pub enum ErrorCode {
     AlreadyRunning,
     /// Anything else: a bug or an unexpected environment.
     Internal,
+    /// The operation was stopped as asked (a shutdown) before it did anything.
+    Stopped,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order (the UI's `ErrorCode` union must
     /// list exactly these; a test checks `ui/src/types.ts`).
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::InvalidInput,
         ErrorCode::ProfileNotFound,
         ErrorCode::ProfileInvalid,
@@ -49,6 +51,7 @@ impl ErrorCode {
         ErrorCode::NotSupported,
         ErrorCode::AlreadyRunning,
         ErrorCode::Internal,
+        ErrorCode::Stopped,
     ];
 
     /// The code's wire name, as serialised.
@@ -64,6 +67,7 @@ impl ErrorCode {
             ErrorCode::NotSupported => "not_supported",
             ErrorCode::AlreadyRunning => "already_running",
             ErrorCode::Internal => "internal",
+            ErrorCode::Stopped => "stopped",
         }
     }
 }

@@ -108,6 +108,18 @@ pub enum Command {
         /// The held run's id (from `onramp sync` or `onramp history`).
         run_id: i64,
     },
+    /// Run the schedule, the daily credential re-checks and the expiry reminders without the app.
+    Agent {
+        /// How often the schedule is looked at, in seconds.
+        #[arg(long, value_name = "SECONDS", default_value_t = 20, value_parser = clap::value_parser!(u64).range(1..=600))]
+        tick_seconds: u64,
+        /// How often the expiring credentials are looked at, in minutes.
+        #[arg(long, value_name = "MINUTES", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1440))]
+        watch_minutes: u32,
+    },
+    /// The expiring credentials (certificates, secrets, tokens, keys) the checks have seen.
+    #[command(subcommand)]
+    Expiry(ExpiryCommand),
     /// Explore the directory to choose what to sync.
     Discover {
         /// What to discover.
@@ -128,6 +140,19 @@ pub enum DiscoverWhat {
     Groups,
     /// How the email attributes are filled in, and who will be skipped.
     Email,
+}
+
+/// `onramp expiry …`
+#[derive(Debug, Subcommand)]
+pub enum ExpiryCommand {
+    /// List every expiring credential with its days left and where the date came from.
+    List,
+    /// Exit 3 when a credential ends within DAYS days (or has ended), for monitoring.
+    Check {
+        /// How many days ahead counts as expiring.
+        #[arg(long, value_name = "DAYS", default_value_t = 14, value_parser = clap::value_parser!(i64).range(0..=3650))]
+        within: i64,
+    },
 }
 
 /// `onramp profile …`

@@ -42,7 +42,10 @@ impl Failure {
             | ErrorCode::SecretNotFound
             | ErrorCode::SecretStore
             | ErrorCode::NotSupported => Exit::Config,
-            ErrorCode::Io | ErrorCode::AlreadyRunning | ErrorCode::Internal => Exit::Failed,
+            ErrorCode::Io
+            | ErrorCode::AlreadyRunning
+            | ErrorCode::Internal
+            | ErrorCode::Stopped => Exit::Failed,
         }
     }
 

@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, ProfileCommand, SecretCommand, TargetCommand};
+use cli::{Cli, Command, ExpiryCommand, ProfileCommand, SecretCommand, TargetCommand};
 use context::Context;
 use failure::{Exit, Failure};
 
@@ -73,6 +73,14 @@ fn run(ctx: &Context, command: &Command) -> Result<Exit, Failure> {
         } => commands::sync::history(ctx, profile.as_deref(), *limit, *run),
         Command::Audit { profile, limit } => commands::sync::audit(ctx, profile.as_deref(), *limit),
         Command::Approve { run_id } => commands::sync::approve(ctx, *run_id, unix_now()),
+        Command::Agent {
+            tick_seconds,
+            watch_minutes,
+        } => commands::agent::agent(ctx, *tick_seconds, *watch_minutes),
+        Command::Expiry(e) => match e {
+            ExpiryCommand::List => commands::expiry::list(ctx, unix_now()),
+            ExpiryCommand::Check { within } => commands::expiry::check(ctx, *within, unix_now()),
+        },
         Command::Discover { what, profile } => commands::directory::discover(ctx, profile, *what),
         Command::Target(t) => match t {
             TargetCommand::Check { profile } => commands::target::check(ctx, profile, unix_now()),

@@ -44,7 +44,7 @@ pub enum Credential {
 }
 
 /// Where an item's end date came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ts_rs::TS)]
 #[serde(rename_all = "snake_case")]
 pub enum DateSource {
     /// The certificate's notAfter.
@@ -230,6 +230,19 @@ impl ExpiryStore {
         Ok(count)
     }
 
+    /// Forgets the item `item` of `profile` (a check that passed no longer
+    /// sees it); whether there was one.
+    pub fn forget(&self, profile: &str, item: &str) -> Result<bool, ExpiryError> {
+        let mut items = self.load()?;
+        let before = items.len();
+        items.retain(|old| !(old.profile == profile && old.item == item));
+        if items.len() == before {
+            return Ok(false);
+        }
+        self.write(items)?;
+        Ok(true)
+    }
+
     fn write(&self, items: Vec<CredentialItem>) -> Result<(), ExpiryError> {
         let io = |source| ExpiryError::Io {
             path: self.path.clone(),
@@ -305,6 +318,24 @@ mod tests {
                 sha256: "AA".into()
             }
         );
+    }
+
+    #[test]
+    fn forget_removes_one_item() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = ExpiryStore::new(dir.path());
+        let r = vec![CheckResult::pass("ldap.tls", "ok").certificate(cert(100))];
+        store.record(items("corp", &r, 1)).unwrap();
+        store.record(items("other", &r, 1)).unwrap();
+        assert!(!store.forget("corp", "target.connect").unwrap());
+        assert!(store.forget("corp", "ldap.tls").unwrap());
+        let left: Vec<_> = store
+            .load()
+            .unwrap()
+            .into_iter()
+            .map(|i| i.profile)
+            .collect();
+        assert_eq!(left, ["other"]);
     }
 
     #[test]

@@ -12,7 +12,9 @@
 //! runner, the schedule and the notifications. The crates are re-exported
 //! under their short names so a front end depends on this one crate.
 
+pub mod agent;
 pub mod drafts;
+pub mod expiring;
 pub mod notify;
 pub mod ops;
 pub mod profiles;

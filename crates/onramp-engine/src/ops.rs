@@ -19,6 +19,7 @@ use onramp_profile::Profile;
 use onramp_secrets::{SecretError, SecretStore};
 use onramp_sync::progress::ProgressSink;
 use onramp_sync::run::{SyncError, SyncJob, SyncReport, run_sync};
+use onramp_sync::stop::StopSignal;
 use onramp_sync::store::StateStore;
 
 /// Why an operation could not run (a check that ran and failed is a result,
@@ -138,6 +139,39 @@ pub async fn check(
     })
 }
 
+/// Runs again the check that saw `profile`'s expiring credential `item`
+/// (the daily re-check): a target check (`target.…`) through the platform
+/// client, any other through the profile's connector.
+pub async fn recheck(
+    registry: &Registry,
+    profile: &Profile,
+    secrets: &dyn SecretStore,
+    item: &str,
+    now_unix: i64,
+) -> Result<Checked, OpError> {
+    if item.starts_with("target.") {
+        let Some(target) = &profile.target else {
+            return Err(OpError::Setting(SettingError {
+                field: "target".to_owned(),
+                reason: format!(
+                    "profile '{}' has no [target] table to check {item} with",
+                    profile.name
+                ),
+            }));
+        };
+        require_secrets(profile, secrets, Needed::Target)?;
+        let report = onramp_platform::check_target(target, secrets, now_unix).await;
+        let results: Vec<CheckResult> =
+            report.checks.into_iter().filter(|c| c.id == item).collect();
+        let credentials = onramp_connector::expiry::certificate_items(profile, &results, now_unix);
+        return Ok(Checked {
+            results,
+            credentials,
+        });
+    }
+    check(registry, profile, secrets, Some(item), now_unix).await
+}
+
 /// Runs one discovery of `profile`'s connector.
 pub async fn discover(
     registry: &Registry,
@@ -164,6 +198,8 @@ pub struct Sync<'a> {
     pub now_unix: i64,
     /// Where progress goes.
     pub progress: ProgressSink<'a>,
+    /// Raised, the run stops early (`onramp_sync::stop`).
+    pub stop: StopSignal,
 }
 
 /// Runs the sync. With `require_secrets`, a missing secret is refused
@@ -184,7 +220,8 @@ pub async fn sync(job: Sync<'_>, require: bool) -> Result<SyncReport, OpError> {
         job.preview,
         job.now_unix,
     )
-    .with_progress(job.progress);
+    .with_progress(job.progress)
+    .with_stop(job.stop);
     Ok(run_sync(run).await?)
 }
 

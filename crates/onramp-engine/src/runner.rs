@@ -28,6 +28,7 @@ use onramp_profile::{Profile, ProfileError, validate_profile_name};
 use onramp_secrets::SecretStore;
 use onramp_sync::progress::ProgressSink;
 use onramp_sync::run::SyncReport;
+use onramp_sync::stop::StopSignal;
 use onramp_sync::store::{FILE_NAME, RunId, StateStore, StoreError};
 
 use crate::notify::{Notifier, incident_notification, previous_apply_run};
@@ -72,6 +73,7 @@ pub struct SyncRunner {
     secrets: Arc<dyn SecretStore>,
     notifier: Arc<dyn Notifier>,
     running: Mutex<HashSet<String>>,
+    stop: StopSignal,
 }
 
 impl SyncRunner {
@@ -90,7 +92,14 @@ impl SyncRunner {
             secrets,
             notifier,
             running: Mutex::new(HashSet::new()),
+            stop: StopSignal::new(),
         }
+    }
+
+    /// The same runner, its runs stopping early when `stop` is raised (a
+    /// shutdown): the current object is finished, nothing more is started.
+    pub fn with_stop(self, stop: StopSignal) -> Self {
+        Self { stop, ..self }
     }
 
     /// Whether a run of `profile_name` is in progress.
@@ -124,6 +133,7 @@ impl SyncRunner {
                 preview: false,
                 now_unix,
                 progress,
+                stop: self.stop.clone(),
             },
             true,
         )
@@ -198,7 +208,7 @@ mod tests {
     use std::sync::Barrier;
 
     use super::*;
-    use crate::notify::{Notification, NotifyError};
+    use crate::notify::{Notification, NotifyError, Opens};
     use onramp_secrets::{MemoryStore, Secret, SecretName};
     use onramp_sync::progress::{SyncPhase, SyncProgress};
     use onramp_sync::store::RunStatus;
@@ -313,7 +323,7 @@ mod tests {
         assert_eq!(seen[0].summary, "Sync failed: Corp Directory");
         assert_eq!(seen[0].body, message);
         assert_eq!(seen[0].profile, "corp");
-        assert_eq!(seen[0].run, first.run);
+        assert_eq!(seen[0].opens, Opens::Run(first.run));
         assert!(!seen[0].body.contains("not-a-real-secret"));
 
         let events = events.into_inner().unwrap();

@@ -389,9 +389,9 @@ token_secret = "platform-token"
             "url = \"ldap://dc1\"\nstarttls = true\nstarttls2 = 1",
         ));
         assert_eq!(key, "connection.starttls2");
-        let (key, message, _) = invalid(&format!("{AD}\n[schedule]\ninterval_minutes = 1\n"));
+        let (key, message, _) = invalid(&format!("{AD}\n[schedule]\ninterval_minutes = 0\n"));
         assert_eq!(key, "schedule.interval_minutes");
-        assert!(message.contains("from 5 to 1440"));
+        assert!(message.contains("from 1 to 1440"));
     }
 
     #[test]

@@ -330,7 +330,7 @@ impl Default for Schedule {
 
 impl Schedule {
     pub(crate) fn validate(&self) -> Result<(), Issue> {
-        in_range(self.interval_minutes, 5, 1440, "schedule.interval_minutes")
+        in_range(self.interval_minutes, 1, 1440, "schedule.interval_minutes")
     }
 }
 

@@ -17,6 +17,7 @@ use super::model::{DesiredGroup, DesiredUser};
 use super::plan::{DeprovisionAction, GroupChange, Plan, UserUpdate};
 use super::progress::{PhaseCounter, ProgressSink, SyncPhase, no_progress};
 use super::scim_map::{keep_platform_values, merged, platform_edits, to_scim_user};
+use super::stop::StopSignal;
 use super::store::{AppliedState, RunId, StateStore, StoreError};
 use onramp_platform::scim::{
     Member, Provisioned, ScimClient, ScimError, ScimGroup, for_each_concurrent,
@@ -38,6 +39,8 @@ pub struct ApplyCounts {
     pub failed: u32,
     /// Users not updated because the platform's copy was edited (manual review).
     pub review: u32,
+    /// Changes not made because the run was asked to stop.
+    pub stopped: u32,
 }
 
 /// The platform side of one apply: client, role value, concurrency.
@@ -60,6 +63,8 @@ pub struct Applier<'a> {
     pub conflict: ConflictPolicy,
     /// With `PlatformWins`: the attributes whose platform edits are kept.
     pub platform_wins: &'a [String],
+    /// Asked to stop, no further change is started.
+    pub stop: &'a StopSignal,
 }
 
 enum Step {
@@ -78,6 +83,8 @@ enum Step {
         anchor: String,
         edited: Vec<&'static str>,
     },
+    /// Not started: the run was asked to stop.
+    Stopped,
 }
 
 impl Applier<'_> {
@@ -104,9 +111,13 @@ impl Applier<'_> {
         let mut counts = ApplyCounts::default();
         let client = self.client;
         let admin_role = self.admin_role;
+        let stop = self.stop;
 
         let created =
             for_each_concurrent(plan.creates.iter(), self.concurrency, |user| async move {
+                if stop.requested() {
+                    return Step::Stopped;
+                }
                 let step = create_user(client, user, admin_role).await;
                 counter.step();
                 step
@@ -120,6 +131,9 @@ impl Applier<'_> {
         let platform_wins = &platform_wins;
         let updated =
             for_each_concurrent(plan.updates.iter(), self.concurrency, |update| async move {
+                if stop.requested() {
+                    return Step::Stopped;
+                }
                 let step = update_user(client, update, admin_role, conflict, platform_wins).await;
                 counter.step();
                 step
@@ -129,7 +143,11 @@ impl Applier<'_> {
             self.record(step, &mut counts)?;
         }
 
-        for d in &plan.deprovisions {
+        for (i, d) in plan.deprovisions.iter().enumerate() {
+            if stop.requested() {
+                counts.stopped += (plan.deprovisions.len() - i) as u32;
+                break;
+            }
             counter.step();
             let Some(id) = d.target_id.as_deref() else {
                 continue;
@@ -176,7 +194,11 @@ impl Applier<'_> {
             }
         }
 
-        for group in &plan.group_creates {
+        for (i, group) in plan.group_creates.iter().enumerate() {
+            if stop.requested() {
+                counts.stopped += (plan.group_creates.len() - i) as u32;
+                break;
+            }
             let created = self.create_group(group).await;
             counter.step();
             match created {
@@ -205,7 +227,11 @@ impl Applier<'_> {
                 }
             }
         }
-        for change in &plan.group_changes {
+        for (i, change) in plan.group_changes.iter().enumerate() {
+            if stop.requested() {
+                counts.stopped += (plan.group_changes.len() - i) as u32;
+                break;
+            }
             let changed = self.change_group(change).await;
             counter.step();
             match changed {
@@ -288,6 +314,7 @@ impl Applier<'_> {
                     .record_failure(self.run, &anchor, "review", &message, self.now_unix)?;
                 counts.review += 1;
             }
+            Step::Stopped => counts.stopped += 1,
         }
         Ok(())
     }
@@ -439,6 +466,7 @@ async fn update_user(
                     Step::Done { target_id, .. } => Ok(Ok((target_id, update.desired.clone()))),
                     Step::Failed { error, .. } => Err(error),
                     Step::Review { edited, .. } => Ok(Err(edited)),
+                    Step::Stopped => Err(ScimError::Unsupported("stopped")),
                 };
             }
             Err(e) => return Err(e),

@@ -22,6 +22,7 @@ pub mod platform;
 pub mod progress;
 pub mod run;
 pub mod scim_map;
+pub mod stop;
 pub mod store;
 
 pub use progress::{SyncPhase, SyncProgress};

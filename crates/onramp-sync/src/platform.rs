@@ -22,6 +22,7 @@ use onramp_secrets::SecretStore;
 use super::apply::{Applier, ApplyCounts};
 use super::plan::Plan;
 use super::progress::ProgressSink;
+use super::stop::StopSignal;
 use super::store::{RunId, StateStore, StoreError};
 
 /// What applying a plan needs besides the plan.
@@ -40,6 +41,8 @@ pub struct ApplyJob<'a> {
     pub platform_wins: &'a [String],
     /// Where progress goes.
     pub progress: ProgressSink<'a>,
+    /// Asked to stop, the apply finishes the current object and goes no further.
+    pub stop: &'a StopSignal,
 }
 
 /// Why the plan could not be delivered at all (one object's failure is
@@ -121,6 +124,7 @@ impl Platform for ScimPlatform<'_> {
                 now_unix: job.now_unix,
                 conflict: job.conflict,
                 platform_wins: job.platform_wins,
+                stop: job.stop,
             };
             Ok(applier.apply_with_progress(plan, job.progress).await?)
         }

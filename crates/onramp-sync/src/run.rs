@@ -29,6 +29,7 @@ use super::model::DesiredState;
 use super::plan::{KnownGroup, KnownUser, Plan, plan};
 use super::platform::{ApplyJob, Platform, ScimPlatform};
 use super::progress::{PhaseCounter, ProgressSink, SyncPhase, SyncProgress, no_progress};
+use super::stop::StopSignal;
 use super::store::{
     AppliedState, Approval, ProfileSourceState, RunId, RunMode, RunStatus, RunSummary, StateStore,
     StoreError,
@@ -49,6 +50,12 @@ pub enum SyncError {
     /// Another process is running a sync of the profile.
     #[error(transparent)]
     Lock(#[from] LockError),
+    /// The run was asked to stop before it applied anything; it left no
+    /// record (`crate::stop` says why).
+    #[error(
+        "the sync of profile '{0}' stopped before applying anything, as asked; nothing was changed"
+    )]
+    Stopped(String),
 }
 
 impl ToReport for SyncError {
@@ -63,6 +70,7 @@ impl ToReport for SyncError {
             SyncError::Lock(LockError::Io { .. }) => {
                 ErrorReport::new(ErrorCode::Io, self.to_string())
             }
+            SyncError::Stopped(_) => ErrorReport::new(ErrorCode::Stopped, self.to_string()),
         }
     }
 }
@@ -143,6 +151,8 @@ pub struct SyncJob<'a> {
     pub now_unix: i64,
     /// Where progress goes.
     pub progress: ProgressSink<'a>,
+    /// Raised, the run stops early (`crate::stop`).
+    pub stop: StopSignal,
 }
 
 impl<'a> SyncJob<'a> {
@@ -163,7 +173,13 @@ impl<'a> SyncJob<'a> {
             preview,
             now_unix,
             progress: &no_progress,
+            stop: StopSignal::new(),
         }
+    }
+
+    /// The same job, stopping early when `stop` is raised.
+    pub fn with_stop(self, stop: StopSignal) -> Self {
+        Self { stop, ..self }
     }
 
     /// The same job, reporting to `progress`.
@@ -207,8 +223,14 @@ pub async fn run_sync_through(
     (job.progress)(SyncProgress::Started {
         profile: profile.name.clone(),
     });
-    let outcome = stages(&job, run, platform).await?;
-    finish(&job, run, outcome)
+    match stages(&job, run, platform).await? {
+        Some(outcome) => finish(&job, run, outcome),
+        None => {
+            job.store.discard_run(run)?;
+            tracing::info!(profile = %profile.name, run = run.0, "stopped before applying; the run is not kept");
+            Err(SyncError::Stopped(profile.name.clone()))
+        }
+    }
 }
 
 /// How a run ended, before it is recorded.
@@ -270,36 +292,43 @@ struct Planned {
     user_ids: BTreeMap<String, String>,
 }
 
-/// Read, plan, guard, deliver: the stages after the run was begun.
+/// Read, plan, guard, deliver: the stages after the run was begun. `None`
+/// when the run was asked to stop before it applied anything.
 async fn stages(
     job: &SyncJob<'_>,
     run: RunId,
     platform: Option<&dyn Platform>,
-) -> Result<Outcome, SyncError> {
+) -> Result<Option<Outcome>, SyncError> {
     let read = match read(job).await {
         Ok(read) => read,
         Err(ReadError::State(e)) => return Err(e.into()),
         Err(ReadError::Source(e)) => {
-            return Ok(Outcome::failed(
+            return Ok(Some(Outcome::failed(
                 format!("reading the directory failed: {e}"),
                 Plan::default(),
                 None,
-            ));
+            )));
         }
     };
     let (snapshot, read) = read;
+    if job.stop.requested() {
+        return Ok(None);
+    }
     let planned = plan_run(job, snapshot, read)?;
     if job.preview {
-        return Ok(Outcome::unapplied(RunStatus::Preview, planned));
+        return Ok(Some(Outcome::unapplied(RunStatus::Preview, planned)));
+    }
+    if job.stop.requested() {
+        return Ok(None);
     }
     if let Some(reason) = guard(job, run, &planned)? {
-        return Ok(Outcome {
+        return Ok(Some(Outcome {
             message: Some(reason),
             hint: Some(format!("approve it with: onramp approve {}", run.0)),
             ..Outcome::unapplied(RunStatus::Held, planned)
-        });
+        }));
     }
-    deliver(job, run, platform, planned).await
+    deliver(job, run, platform, planned).await.map(Some)
 }
 
 /// Reads the source through the contract.
@@ -470,6 +499,7 @@ async fn deliver(
                 conflict: profile.sync.conflict,
                 platform_wins: &profile.sync.platform_wins_attributes,
                 progress: job.progress,
+                stop: &job.stop,
             },
         )
         .await;
@@ -482,12 +512,20 @@ async fn deliver(
             }
         },
     };
-    let status = if applied.failed == 0 && applied.review == 0 {
+    let status = if applied.stopped > 0 {
+        RunStatus::Interrupted
+    } else if applied.failed == 0 && applied.review == 0 {
         RunStatus::Ok
     } else {
         RunStatus::Partial
     };
     let mut problems = Vec::new();
+    if applied.stopped > 0 {
+        problems.push(format!(
+            "stopped as asked with {} changes not started (the next run makes them)",
+            applied.stopped
+        ));
+    }
     if applied.failed > 0 {
         problems.push(format!("{} changes failed", applied.failed));
     }

@@ -75,6 +75,9 @@ struct FakePlatform {
     fail: Vec<String>,
     unreachable: bool,
     calls: Cell<usize>,
+    /// Raises the job's stop signal after this many creates, and then
+    /// starts no more, as the real applier does.
+    stop_after: Option<usize>,
 }
 
 impl Platform for FakePlatform {
@@ -89,7 +92,14 @@ impl Platform for FakePlatform {
                 return Err(PlatformError::Tls(TlsSetupError::NoRoots));
             }
             let mut counts = ApplyCounts::default();
-            for user in &plan.creates {
+            for (i, user) in plan.creates.iter().enumerate() {
+                if self.stop_after == Some(i) {
+                    job.stop.request();
+                }
+                if job.stop.requested() {
+                    counts.stopped += 1;
+                    continue;
+                }
                 if self.fail.contains(&user.anchor) {
                     job.store.record_failure(
                         job.run,
@@ -191,6 +201,7 @@ struct Fixture {
     store: StateStore,
     secrets: MemoryStore,
     events: Mutex<Vec<SyncProgress>>,
+    stop: crate::stop::StopSignal,
 }
 
 impl Fixture {
@@ -202,6 +213,7 @@ impl Fixture {
             store,
             secrets: MemoryStore::default(),
             events: Mutex::new(Vec::new()),
+            stop: crate::stop::StopSignal::new(),
         }
     }
 
@@ -228,7 +240,8 @@ impl Fixture {
         let events = &self.events;
         let sink = |e: SyncProgress| events.lock().unwrap().push(e);
         let job = SyncJob::new(profile, source, &self.secrets, &self.store, preview, now)
-            .with_progress(&sink);
+            .with_progress(&sink)
+            .with_stop(self.stop.clone());
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -495,4 +508,58 @@ fn a_profile_without_a_target_is_refused_before_a_run_begins() {
         other => panic!("{other:?}"),
     }
     assert!(fx.store.runs(Some("t"), 10).unwrap().is_empty());
+}
+
+#[test]
+fn a_run_asked_to_stop_before_applying_leaves_no_record() {
+    let fx = Fixture::new();
+    let platform = FakePlatform::default();
+    fx.stop.request();
+    let err = fx
+        .try_run(&scim_profile(), &source(3), Some(&platform), false, 100)
+        .unwrap_err();
+    assert!(
+        matches!(err, SyncError::Stopped(ref p) if p == "t"),
+        "{err}"
+    );
+    assert_eq!(err.to_report().code, ErrorCode::Stopped);
+    assert_eq!(platform.calls.get(), 0);
+    assert!(fx.store.runs(None, 10).unwrap().is_empty());
+    assert!(fx.finished().is_empty());
+    // The lock is released and the next process's run goes ahead.
+    let next = Fixture {
+        stop: crate::stop::StopSignal::new(),
+        ..fx
+    };
+    let report = next.run(&scim_profile(), &source(3), &platform, false, 200);
+    assert_eq!(report.status, RunStatus::Ok);
+    assert_eq!(report.applied.created, 3);
+}
+
+#[test]
+fn a_run_stopped_while_applying_is_interrupted_and_the_next_makes_the_rest() {
+    let fx = Fixture::new();
+    let stopping = FakePlatform {
+        stop_after: Some(2),
+        ..FakePlatform::default()
+    };
+    let report = fx.run(&scim_profile(), &source(5), &stopping, false, 100);
+    assert_eq!(report.status, RunStatus::Interrupted);
+    assert_eq!(report.applied.created, 2);
+    assert_eq!(report.applied.stopped, 3);
+    let (state, message) = fx.recorded(report.run);
+    assert_eq!(state, RunState::Interrupted);
+    let message = message.unwrap();
+    assert!(message.contains("3 changes not started"), "{message}");
+    assert_eq!(fx.finished(), [RunStatus::Interrupted]);
+
+    let next = Fixture {
+        stop: crate::stop::StopSignal::new(),
+        ..fx
+    };
+    let platform = FakePlatform::default();
+    let report = next.run(&scim_profile(), &source(5), &platform, false, 200);
+    assert_eq!(report.status, RunStatus::Ok);
+    assert_eq!(report.plan.creates.len(), 3);
+    assert_eq!(report.applied.created, 3);
 }

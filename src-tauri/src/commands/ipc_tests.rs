@@ -255,3 +255,53 @@ fn the_window_cannot_call_what_is_not_granted() {
         );
     }
 }
+
+#[test]
+fn the_expiry_list_and_a_recheck_through_the_ipc() {
+    let app = app();
+    let empty = app.call("expiry_list", json!({})).unwrap();
+    assert_eq!(empty["items"], json!([]));
+    assert!(empty["now_unix"].as_i64().is_some_and(|n| n > 0));
+
+    // A profile whose certificate was recorded by a check.
+    let profiles = onramp_engine::profiles::store(
+        &app.paths,
+        std::sync::Arc::new(onramp_engine::registry()),
+    );
+    profiles
+        .create("corp", onramp_engine::profile::IntegrationKind::Ldap)
+        .unwrap();
+    let records = json!({"version": 2, "items": [{
+        "profile": "corp", "item": "ldap.tls", "label": "server certificate CN=dc1",
+        "credential": {"type": "tls_certificate", "subject": "CN=dc1", "sha256": "AA"},
+        "not_after_unix": 4_000_000_000i64, "date_source": "certificate", "confirmed_unix": 1
+    }]});
+    std::fs::create_dir_all(&app.paths.data_dir).unwrap();
+    std::fs::write(app.paths.data_dir.join("expiry.json"), records.to_string()).unwrap();
+    let list = app.call("expiry_list", json!({})).unwrap();
+    assert_eq!(list["items"][0]["item"], "ldap.tls");
+    assert_eq!(list["items"][0]["state"], "ok");
+    assert_eq!(list["items"][0]["display_name"], "LDAP directory");
+    assert!(list["items"][0].get("fingerprint").is_none());
+
+    // Rechecking names what is wrong: no such profile, or its missing secret.
+    let err = app
+        .call(
+            "recheck_credential",
+            json!({"profile": "nope", "item": "ldap.tls"}),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "profile_not_found", "{err}");
+    let err = app
+        .call(
+            "recheck_credential",
+            json!({"profile": "corp", "item": "ldap.tls"}),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "secret_not_found", "{err}");
+
+    // A damaged record file is an error that names it.
+    std::fs::write(app.paths.data_dir.join("expiry.json"), "{").unwrap();
+    let err = app.call("expiry_list", json!({})).unwrap_err();
+    assert!(err["message"].as_str().unwrap().contains("expiry.json"), "{err}");
+}

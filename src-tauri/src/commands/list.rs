@@ -16,6 +16,8 @@ commands! {
     sync::approve_run,
     sync::run_history,
     sync::run_detail,
+    expiry::expiry_list,
+    expiry::recheck_credential,
     app::read_logs,
     app::get_settings,
     app::set_autostart,

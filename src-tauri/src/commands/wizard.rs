@@ -217,6 +217,7 @@ pub async fn preview_draft<R: Runtime>(
             preview: true,
             now_unix: now_unix(),
             progress: &no_progress,
+            stop: onramp_engine::sync::stop::StopSignal::new(),
         };
         // The draft's secrets may be staged only: a missing one fails the
         // preview's read, with its reason, rather than refusing it.

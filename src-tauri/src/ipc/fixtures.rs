@@ -13,6 +13,8 @@ use serde::Serialize;
 use onramp_engine::check::CheckResult;
 use onramp_engine::connector::discovery::{EmailReport, GroupInfo, OuNode, SkippedUser};
 use onramp_engine::connector::source::{ReadKind, ReadSummary};
+use onramp_engine::expiring::list::{self, ExpiryList};
+use onramp_engine::expiry::{Credential, CredentialItem, DateSource};
 use onramp_engine::status::{Health, ProfileSummary, ScheduleInfo};
 use onramp_engine::sync::apply::ApplyCounts;
 use onramp_engine::sync::model::{DesiredGroup, DesiredUser};
@@ -48,6 +50,9 @@ struct Fixtures {
     preview: SyncReport,
     run: RunRecord,
     profile: ProfileSummary,
+    /// What `expiry_list` answers: a certificate ending in six days and one
+    /// good for three months, counted from `now_unix`.
+    expiry: ExpiryList,
 }
 
 fn build() -> Fixtures {
@@ -133,6 +138,7 @@ fn build() -> Fixtures {
             summary: RunSummary::default(),
             message: None,
         },
+        expiry: expiry(),
         profile: ProfileSummary {
             name: "corp-ad".to_owned(),
             path: "/profiles/corp-ad.toml".to_owned(),
@@ -151,6 +157,32 @@ fn build() -> Fixtures {
             running: false,
         },
     }
+}
+
+/// The time the expiry sample counts from.
+const NOW: i64 = 1_764_633_600;
+
+fn expiry() -> ExpiryList {
+    let certificate = |item: &str, subject: &str, days: i64| CredentialItem {
+        profile: "corp-ad".to_owned(),
+        item: item.to_owned(),
+        label: format!("server certificate {subject} (seen by {item})"),
+        credential: Credential::TlsCertificate {
+            subject: subject.to_owned(),
+            sha256: "AB:CD".to_owned(),
+        },
+        not_after_unix: Some(NOW + days * 86_400 + 3_600),
+        date_source: DateSource::Certificate,
+        confirmed_unix: NOW - 3_600,
+    };
+    list::rows(
+        vec![
+            certificate("ldap.tls", "CN=dc1.corp.example", 6),
+            certificate("target.connect", "CN=platform.example.com", 90),
+        ],
+        |_| Some("corp-ad display".to_owned()),
+        NOW,
+    )
 }
 
 fn ou(dn: &str, direct: u64, total: u64, children: Vec<OuNode>) -> OuNode {

@@ -19,8 +19,10 @@ use onramp_engine::sync::run::SyncReport;
 use onramp_engine::sync::store::RunRecord;
 use onramp_engine::wizard::Wizard;
 
+use crate::commands::expiry::Recheck;
 use crate::dto::{DraftValidation, DraftValues, LogTail, RunDetail, Settings, WizardSummary};
-use crate::events::OpenRun;
+use crate::events::{OpenCredential, OpenRun};
+use onramp_engine::expiring::list::ExpiryList;
 
 const HEADER: &str = "\
 // Generated from the Rust IPC types by src-tauri/src/ipc/types.rs; do not edit.
@@ -83,6 +85,9 @@ fn declarations() -> Vec<Declaration> {
     collect.visit::<LogTail>();
     collect.visit::<Settings>();
     collect.visit::<OpenRun>();
+    collect.visit::<OpenCredential>();
+    collect.visit::<ExpiryList>();
+    collect.visit::<Recheck>();
     let mut found = collect.found;
     found.sort_by(|a, b| a.name.cmp(&b.name));
     found

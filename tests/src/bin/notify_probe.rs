@@ -33,7 +33,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use onramp_engine::error::ToReport;
-use onramp_engine::notify::{DesktopNotifier, Notification, Notifier, NotifyError, Urgency};
+use onramp_engine::notify::{DesktopNotifier, Notification, Notifier, NotifyError, Opens, Urgency};
 use onramp_engine::paths::AppPaths;
 use onramp_engine::runner::SyncRunner;
 use onramp_engine::secret::{MemoryStore, Secret, SecretName, SecretStore};
@@ -55,7 +55,9 @@ impl Notifier for Reporting {
     fn notify(&self, n: &Notification) -> Result<(), NotifyError> {
         let result = self.0.notify(n);
         match &result {
-            Ok(()) => say(json!({"event": "notify", "ok": true, "run": n.run.0})),
+            Ok(()) => say(
+                json!({"event": "notify", "ok": true, "run": n.opens.run().map(|r| r.0), "item": n.opens.item()}),
+            ),
             Err(e) => {
                 let kind = match e {
                     NotifyError::NoServer { .. } => "no_server",
@@ -87,7 +89,7 @@ fn main() -> std::process::ExitCode {
     }
     let desktop = Arc::new(DesktopNotifier::new(Arc::new(|n: &Notification| {
         say(
-            json!({"event": "clicked", "profile": n.profile, "run": n.run.0, "summary": n.summary}),
+            json!({"event": "clicked", "profile": n.profile, "run": n.opens.run().map(|r| r.0), "item": n.opens.item(), "summary": n.summary}),
         );
     })));
     let notifier = Arc::new(Reporting(desktop.clone()));
@@ -153,7 +155,7 @@ fn main() -> std::process::ExitCode {
                     summary: format!("Probe notification for {name}"),
                     body: "sent by the notify probe".to_owned(),
                     profile: (*name).to_owned(),
-                    run: RunId(run.parse().unwrap_or(0)),
+                    opens: Opens::Run(RunId(run.parse().unwrap_or(0))),
                     urgency: Urgency::Normal,
                 };
                 let _ = notifier.notify(&n);

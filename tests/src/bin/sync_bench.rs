@@ -762,6 +762,7 @@ impl Engine {
                     preview: true,
                     now_unix: now_unix(),
                     progress: &no_progress,
+                    stop: onramp_engine::sync::stop::StopSignal::new(),
                 },
                 true,
             ))

@@ -12,17 +12,64 @@ use std::time::{Duration, Instant};
 use fantoccini::Locator;
 use fantoccini::key::Key;
 use libtest_mimic::Trial;
-use onramp_tests::desktop::DesktopApp;
+use onramp_tests::desktop::{DesktopApp, Prepare};
 use onramp_tests::samba::{DNS_DOMAIN, UserSpec};
 use onramp_tests::{Fixtures, ensure, trial};
 
 /// The trials of this module.
 pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
-    vec![trial(
-        fx,
-        "desktop::ad_wizard_then_sync_now",
-        ad_wizard_then_sync_now,
-    )]
+    vec![
+        trial(
+            fx,
+            "desktop::ad_wizard_then_sync_now",
+            ad_wizard_then_sync_now,
+        ),
+        trial(
+            fx,
+            "desktop::a_clicked_expiry_reminder_opens_the_credential",
+            a_clicked_expiry_reminder_opens_the_credential,
+        ),
+    ]
+}
+
+/// A certificate the checks recorded ends in three and a half days: the
+/// app's first look at the credentials shows the 3-day reminder through the
+/// desktop's notification server, and clicking it brings the window to the
+/// credential's rotation view.
+fn a_clicked_expiry_reminder_opens_the_credential(_fx: &Fixtures) -> Result<(), String> {
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let files = move |config: &std::path::Path, data: &std::path::Path| {
+        let profiles = config.join("profiles");
+        std::fs::create_dir_all(&profiles).map_err(|e| e.to_string())?;
+        std::fs::write(
+            profiles.join("corp.toml"),
+            "kind = \"ldap\"\ndisplay_name = \"Corp Directory\"\n[connection]\nurl = \"ldaps://dc1.corp.test\"\nbind_dn = \"cn=svc,dc=corp,dc=test\"\nbind_password_secret = \"bind\"\n[schedule]\nenabled = false\n",
+        )
+        .map_err(|e| e.to_string())?;
+        let records = serde_json::json!({"version": 2, "items": [{
+            "profile": "corp", "item": "ldap.tls",
+            "label": "server certificate CN=dc1.corp.test (seen by ldap.tls)",
+            "credential": {"type": "tls_certificate", "subject": "CN=dc1.corp.test", "sha256": "AA:BB"},
+            "not_after_unix": now + 3 * 86_400 + 43_200, "date_source": "certificate",
+            "confirmed_unix": now
+        }]});
+        std::fs::write(data.join("expiry.json"), records.to_string()).map_err(|e| e.to_string())
+    };
+    let app = DesktopApp::start_with(
+        &[],
+        Prepare {
+            notifications: true,
+            files: Some(Box::new(files)),
+        },
+    )?;
+    let result = clicked_reminder_opens_the_credential(&app);
+    result.map_err(|e| {
+        let logs: String = walk(&app.data_dir().join("logs"))
+            .iter()
+            .filter_map(|p| std::fs::read_to_string(p).ok())
+            .collect();
+        format!("{e}\n{}\nthe app's log:\n{logs}", app.log_tail())
+    })
 }
 
 fn screenshot_dir() -> PathBuf {
@@ -553,4 +600,43 @@ fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
         }
     }
     out
+}
+
+async fn wait_heading(app: &DesktopApp) -> Result<(), String> {
+    app.wait_css("html[data-listening='true'] #dashboard-heading", 60)
+        .await
+        .map(|_| ())
+}
+
+fn clicked_reminder_opens_the_credential(app: &DesktopApp) -> Result<(), String> {
+    let server = app.notifications().ok_or("no notification server")?;
+    let calls = server.wait_for_calls(1, Duration::from_secs(60))?;
+    let call = &calls[0];
+    ensure(
+        call.summary == "Certificate expires in 3 days: Corp Directory",
+        || format!("{call:?}"),
+    )?;
+    ensure(
+        call.actions.first().map(String::as_str) == Some("default"),
+        || format!("{call:?}"),
+    )?;
+    app.block_on(async {
+        wait_heading(app).await?;
+        server.invoke_action(call.id, "default")?;
+        app.wait_css("section[data-item='ldap.tls'] #credential-heading", 30)
+            .await?;
+        app.wait_css("section[data-item='ldap.tls'] .credential-facts", 30)
+            .await?;
+        let text = app
+            .script("return document.querySelector('section[data-item=\"ldap.tls\"]').innerText")
+            .await?;
+        let text = text.as_str().unwrap_or_default().to_owned();
+        ensure(
+            text.contains("server certificate CN=dc1.corp.test")
+                && text.contains("Corp Directory")
+                && text.contains("ends in 3 days")
+                && text.contains("Renew the certificate on the server"),
+            || text.clone(),
+        )
+    })
 }

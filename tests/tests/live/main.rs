@@ -17,6 +17,7 @@ use std::sync::Arc;
 use libtest_mimic::Arguments;
 use onramp_tests::Fixtures;
 
+mod agent;
 mod cli_directory;
 mod cli_foundation;
 mod desktop_e2e;
@@ -40,6 +41,7 @@ fn main() -> ExitCode {
     trials.extend(sync_export::trials(&fx));
     trials.extend(sync_source::trials(&fx));
     trials.extend(notifications::trials(&fx));
+    trials.extend(agent::trials(&fx));
     trials.extend(desktop_e2e::trials(&fx));
 
     let conclusion = libtest_mimic::run(&args, trials);

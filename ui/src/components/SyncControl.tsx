@@ -19,6 +19,7 @@ const STATUS_TEXT = {
   failed: 'Sync failed',
   held: 'Sync held: the plan needs approval',
   preview: 'Preview finished',
+  interrupted: 'Sync stopped partway: the next run makes the rest',
 } as const;
 
 /** The Sync Now button and what it reports. */

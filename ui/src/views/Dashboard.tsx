@@ -3,6 +3,7 @@
 import { useEffect } from 'preact/hooks';
 import { listProfiles } from '../api';
 import { EmptyState } from '../components/EmptyState';
+import { ExpiringSoon } from '../components/ExpiringSoon';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { ProfileCard } from '../components/ProfileCard';
 import { useLoad } from '../hooks/useLoad';
@@ -64,6 +65,7 @@ export function Dashboard({ reloadToken, now, syncs, navigate, onStart }: Props)
             ))}
           </ul>
         ))}
+      <ExpiringSoon reloadToken={reloadToken} navigate={navigate} />
     </section>
   );
 }

@@ -1,6 +1,8 @@
 //! One module per command group; each function returns the exit code.
 
+pub mod agent;
 pub mod directory;
+pub mod expiry;
 pub mod profile;
 pub mod secret;
 pub mod sync;

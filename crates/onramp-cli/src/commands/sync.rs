@@ -30,6 +30,7 @@ pub fn sync(ctx: &Context, profile: &str, preview: bool, now_unix: i64) -> Resul
             preview,
             now_unix,
             progress: &no_progress,
+            stop: onramp_engine::sync::stop::StopSignal::new(),
         },
         true,
     ))??;
@@ -42,7 +43,7 @@ pub fn sync(ctx: &Context, profile: &str, preview: bool, now_unix: i64) -> Resul
     Ok(match report.status {
         RunStatus::Ok | RunStatus::Preview => Exit::Ok,
         RunStatus::Held => Exit::CheckFailed,
-        RunStatus::Partial | RunStatus::Failed => Exit::Failed,
+        RunStatus::Partial | RunStatus::Failed | RunStatus::Interrupted => Exit::Failed,
     })
 }
 

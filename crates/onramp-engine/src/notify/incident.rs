@@ -20,7 +20,7 @@
 //! After a failed or held run, though, a partial run is a recovery: the
 //! directory and the platform are reachable again and changes flow.
 
-use super::{Notification, Urgency};
+use super::{Notification, Opens, Urgency};
 use onramp_sync::store::{RunMode, RunRecord, RunState, StateStore, StoreError};
 
 /// How many runs back [`previous_apply_run`] looks (previews and interrupted
@@ -43,7 +43,7 @@ pub fn incident_notification(
         summary,
         body,
         profile: current.profile.clone(),
-        run: current.id,
+        opens: Opens::Run(current.id),
         urgency,
     };
     match current.state {
@@ -162,7 +162,7 @@ mod tests {
     fn kind(n: Option<Notification>) -> Option<&'static str> {
         let n = n?;
         assert_eq!(n.profile, "corp");
-        assert_eq!(n.run, RunId(2));
+        assert_eq!(n.opens, Opens::Run(RunId(2)));
         for (prefix, kind, urgency) in [
             ("Sync failed: ", "failed", Urgency::Critical),
             ("Sync held for approval: ", "held", Urgency::Normal),
@@ -355,7 +355,7 @@ mod tests {
             let cur = finish(&store, *mode, *status, at);
             let prev = previous_apply_run(&store, &cur).unwrap();
             if let Some(n) = incident_notification("Corp Directory", prev.as_ref(), &cur) {
-                seen.push((n.summary, n.run));
+                seen.push((n.summary, n.opens));
             }
         }
         let summaries: Vec<&str> = seen.iter().map(|(s, _)| s.as_str()).collect();
@@ -369,7 +369,13 @@ mod tests {
                 "Sync failed: Corp Directory",
             ]
         );
-        let runs: Vec<i64> = seen.iter().map(|(_, r)| r.0).collect();
+        let runs: Vec<i64> = seen
+            .iter()
+            .map(|(_, opens)| match opens {
+                Opens::Run(r) => r.0,
+                other => panic!("{other:?}"),
+            })
+            .collect();
         assert_eq!(runs, [2, 7, 9, 12, 14]);
     }
 

@@ -33,10 +33,10 @@ pub enum Urgency {
     Critical,
 }
 
-/// One notification about one run of a profile.
+/// One notification about a profile: a run, or a credential that expires.
 ///
-/// `summary` and `body` are plain text built from run messages, which never
-/// contain secret values.
+/// `summary` and `body` are plain text built from run messages and
+/// credential labels, which never contain secret values.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notification {
     /// The headline ("Sync failed: Corp Directory").
@@ -45,10 +45,41 @@ pub struct Notification {
     pub body: String,
     /// The profile's name (what a click opens).
     pub profile: String,
-    /// The run it is about (what a click opens).
-    pub run: RunId,
+    /// What a click opens.
+    pub opens: Opens,
     /// How urgent it is.
     pub urgency: Urgency,
+}
+
+/// What clicking a notification opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opens {
+    /// The run's detail.
+    Run(RunId),
+    /// The rotation flow of the profile's expiring credential `item`
+    /// (the id of the check that sees it).
+    Credential {
+        /// The credential's item id.
+        item: String,
+    },
+}
+
+impl Opens {
+    /// The run it opens, if it opens one.
+    pub fn run(&self) -> Option<RunId> {
+        match self {
+            Opens::Run(run) => Some(*run),
+            Opens::Credential { .. } => None,
+        }
+    }
+
+    /// The credential item it opens, if it opens one.
+    pub fn item(&self) -> Option<&str> {
+        match self {
+            Opens::Run(_) => None,
+            Opens::Credential { item } => Some(item),
+        }
+    }
 }
 
 /// Something that shows notifications.

@@ -28,7 +28,8 @@
 //! One job per file: [`objects`](StateStore::objects) (what Onramp
 //! provisioned), runs (history and per-object results), holds (plans held
 //! by the guard and their approval), cursors (delta-read positions), audit
-//! (every change applied), health (the colour DESIGN.md shows in the tray).
+//! (every change applied), health (the colour DESIGN.md shows in the tray),
+//! reminders (which expiry reminders were sent).
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -81,6 +82,7 @@ mod error;
 mod health;
 mod holds;
 mod objects;
+mod reminders;
 mod runs;
 mod schema;
 mod source;
@@ -92,6 +94,7 @@ pub use error::StoreError;
 pub use health::Health;
 pub use holds::{Approval, HeldPlan};
 pub use objects::{AppliedState, ObjectKind, StoredObject};
+pub use reminders::ReminderKey;
 pub use runs::{ObjectResult, Outcome, RunId, RunMode, RunRecord, RunState, RunStatus, RunSummary};
 pub use source::ProfileSourceState;
 
@@ -145,6 +148,11 @@ impl StateStore {
         let path = PathBuf::from(":memory:");
         let conn = Connection::open_in_memory().at(&path)?;
         Self::init(conn, path, false)
+    }
+
+    /// The schema version this build writes (what a diagnostic bundle reports).
+    pub fn schema_version() -> i64 {
+        schema::current_version()
     }
 
     /// The file this store reads and writes (`:memory:` for an in-memory one).

@@ -51,6 +51,9 @@ pub enum RunStatus {
     Held,
     /// A preview run that produced its plan.
     Preview,
+    /// Stopped as asked (a shutdown) partway through applying; the next
+    /// run makes the changes it did not start.
+    Interrupted,
 }
 
 text_enum!(RunStatus {
@@ -59,6 +62,7 @@ text_enum!(RunStatus {
     Failed => "failed",
     Held => "held",
     Preview => "preview",
+    Interrupted => "interrupted",
 });
 
 /// Where a run stands: still running, finished with a [`RunStatus`], or
@@ -101,6 +105,7 @@ impl From<RunStatus> for RunState {
             RunStatus::Failed => RunState::Failed,
             RunStatus::Held => RunState::Held,
             RunStatus::Preview => RunState::Preview,
+            RunStatus::Interrupted => RunState::Interrupted,
         }
     }
 }
@@ -222,6 +227,34 @@ impl StateStore {
         let id = RunId(tx.last_insert_rowid());
         tx.commit().at(p)?;
         Ok(id)
+    }
+
+    /// Removes run `run`, which must still be running and have recorded
+    /// nothing (a run stopped before it applied anything leaves no trace).
+    pub fn discard_run(&self, run: RunId) -> Result<(), StoreError> {
+        let p = self.path.as_path();
+        let tx = self.write()?;
+        let removed = tx
+            .execute(
+                "DELETE FROM runs WHERE id = ?1 AND status = 'running'
+                   AND NOT EXISTS (SELECT 1 FROM results WHERE run = ?1)
+                   AND NOT EXISTS (SELECT 1 FROM audit WHERE run = ?1)
+                   AND NOT EXISTS (SELECT 1 FROM holds WHERE run = ?1)",
+                [run.0],
+            )
+            .at(p)?;
+        if removed != 1 {
+            return Err(StoreError::Invalid {
+                path: self.path.clone(),
+                what: "run".to_owned(),
+                detail: format!(
+                    "run {} is finished or has records; it cannot be discarded",
+                    run.0
+                ),
+            });
+        }
+        tx.commit().at(p)?;
+        Ok(())
     }
 
     /// Finishes a running run with its status, counts and message.

@@ -104,6 +104,19 @@ pub(super) const MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE holds ADD COLUMN plan_digest TEXT;
     ",
+    // 5: the expiry reminders sent, one row per threshold per credential
+    //    (a credential is its profile, item and fingerprint: a rotated one
+    //    has a new fingerprint and starts afresh).
+    "
+    CREATE TABLE reminders (
+        profile        TEXT    NOT NULL,
+        item           TEXT    NOT NULL,
+        fingerprint    TEXT    NOT NULL,
+        threshold_days INTEGER NOT NULL,
+        sent_unix      INTEGER NOT NULL,
+        PRIMARY KEY (profile, item, fingerprint, threshold_days)
+    ) WITHOUT ROWID;
+    ",
 ];
 
 /// The schema version this build writes.

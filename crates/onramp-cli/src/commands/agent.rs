@@ -1,0 +1,134 @@
+//! `onramp agent`: the schedule, the re-checks and the reminders without
+//! the desktop app (`onramp_engine::agent` has the loop; this wires the
+//! signals, the notifier and the output).
+//!
+//! Each event is one line on standard output (JSON with `--json`), which
+//! systemd puts in the journal. SIGTERM and SIGINT stop the agent: at once
+//! between runs, after the object being applied during one.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use onramp_engine::agent::{Agent, AgentEvent, AgentPace};
+use onramp_engine::notify::{DesktopNotifier, Notification};
+use onramp_engine::sync::stop::StopSignal;
+
+use crate::context::Context;
+use crate::failure::{Exit, Failure};
+use crate::output::outln;
+
+/// `agent`
+pub fn agent(ctx: &Context, tick_seconds: u64, watch_minutes: u32) -> Result<Exit, Failure> {
+    let notifier = Arc::new(DesktopNotifier::new(Arc::new(|n: &Notification| {
+        tracing::info!(profile = %n.profile, summary = %n.summary, "notification clicked; open the Onramp app to act on it");
+    })));
+    let stop = StopSignal::new();
+    let pace = AgentPace {
+        tick: Duration::from_secs(tick_seconds),
+        watch_every: i64::from(watch_minutes) * 60,
+    };
+    let mut agent = Agent::new(
+        ctx.paths.clone(),
+        ctx.registry.clone(),
+        ctx.secrets.clone(),
+        notifier,
+        seed(),
+        stop.clone(),
+        pace,
+    );
+    let json = ctx.json;
+    let print = move |event: AgentEvent| print_event(&event, json);
+    let now = || time::OffsetDateTime::now_utc().unix_timestamp();
+    tracing::info!("agent started");
+    crate::runtime::block_on(async {
+        let work = agent.run(&now, &print);
+        tokio::pin!(work);
+        tokio::select! {
+            () = &mut work => {}
+            signal = shutdown_signal() => {
+                match signal {
+                    Ok(name) => tracing::info!("{name} received: stopping"),
+                    Err(e) => tracing::warn!("cannot listen for signals ({e}); stopping"),
+                }
+                stop.request();
+                work.await;
+            }
+        }
+    })?;
+    tracing::info!("agent stopped");
+    Ok(Exit::Ok)
+}
+
+/// Waits for SIGTERM or SIGINT; returns its name.
+#[cfg(unix)]
+async fn shutdown_signal() -> std::io::Result<&'static str> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    tokio::select! {
+        _ = term.recv() => Ok("SIGTERM"),
+        _ = int.recv() => Ok("SIGINT"),
+    }
+}
+
+/// Waits for Ctrl-C (the service wrapper stops the agent the same way).
+#[cfg(not(unix))]
+async fn shutdown_signal() -> std::io::Result<&'static str> {
+    tokio::signal::ctrl_c().await.map(|()| "Ctrl-C")
+}
+
+/// A seed for the schedule's jitter: different per start and per machine.
+fn seed() -> u64 {
+    let nanos = time::OffsetDateTime::now_utc().unix_timestamp_nanos();
+    (nanos as u64) ^ (u64::from(std::process::id()) << 32)
+}
+
+fn print_event(event: &AgentEvent, json: bool) {
+    if json {
+        match serde_json::to_string(event) {
+            Ok(line) => outln!("{line}"),
+            Err(e) => tracing::warn!("cannot encode an agent event: {e}"),
+        }
+        return;
+    }
+    match event {
+        AgentEvent::Started { profiles_dir } => {
+            outln!("agent started: watching the profiles in {profiles_dir}")
+        }
+        AgentEvent::Ran {
+            profile,
+            run,
+            status,
+            message,
+        } => match message {
+            Some(m) => outln!("{profile}: run {run} {status}: {m}"),
+            None => outln!("{profile}: run {run} {status}"),
+        },
+        AgentEvent::Skipped {
+            profile, message, ..
+        } => outln!("{profile}: scheduled run skipped: {message}"),
+        AgentEvent::Rechecked {
+            profile,
+            item,
+            outcome,
+        } => outln!("{profile}: {item} checked again: {outcome}"),
+        AgentEvent::Reminded {
+            profile,
+            item,
+            threshold,
+            shown,
+        } => outln!(
+            "{profile}: {item}: {threshold}-day expiry reminder {}",
+            if *shown {
+                "shown"
+            } else {
+                "logged (no desktop notifications here)"
+            }
+        ),
+        AgentEvent::Watched { credentials } => {
+            tracing::debug!(credentials, "expiring credentials looked at");
+        }
+        AgentEvent::Problem { message } => outln!("problem: {message}"),
+        AgentEvent::Stopped => outln!("agent stopped"),
+    }
+}
