@@ -42,6 +42,8 @@ pub struct AppState {
     pub scheduler_wake: tokio::sync::Notify,
     /// Where the runs' incidents and the expiry reminders are shown.
     pub notifier: Arc<dyn Notifier>,
+    /// The diagnostic bundle the admin was shown, until it is saved.
+    pub pending_bundle: crate::commands::diagnostics::PendingBundle,
     /// The daily re-checks' memory of their attempts.
     pub watch: tokio::sync::Mutex<CredentialWatch>,
 }
@@ -93,6 +95,7 @@ impl AppState {
             scheduler: Mutex::new(Scheduler::new(rand_seed())),
             scheduler_wake: tokio::sync::Notify::new(),
             notifier,
+            pending_bundle: Default::default(),
             watch: tokio::sync::Mutex::new(CredentialWatch::new()),
         }
     }

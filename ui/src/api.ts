@@ -5,6 +5,7 @@
 import { Channel, invoke } from '@tauri-apps/api/core';
 import { listen, type UnlistenFn } from '@tauri-apps/api/event';
 import type {
+  BundlePreview,
   CheckResult,
   Discovery,
   DraftValidation,
@@ -19,6 +20,7 @@ import type {
   Recheck,
   RunDetail,
   RunRecord,
+  SavedBundle,
   Settings,
   SyncEvent,
   SyncReport,
@@ -135,6 +137,16 @@ export function expiryList(): Promise<ExpiryList> {
 /** Runs the check that sees a credential now and records what it found. */
 export function recheckCredential(profile: string, item: string): Promise<Recheck> {
   return call('recheck_credential', { profile, item });
+}
+
+/** Collects and redacts a diagnostic bundle and lists what it will hold. */
+export function diagnosticsPreview(): Promise<BundlePreview> {
+  return call('diagnostics_preview');
+}
+
+/** Saves the bundle of that preview. */
+export function diagnosticsSave(id: number): Promise<SavedBundle> {
+  return call('diagnostics_save', { id });
 }
 
 /** The newest lines of today's log file. */

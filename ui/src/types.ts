@@ -36,6 +36,44 @@ review: number,
 stopped: number, };
 
 /**
+ * One file of the bundle, already redacted.
+ */
+export type BundleFile = { 
+/**
+ * Its path inside the zip.
+ */
+path: string, 
+/**
+ * Its size in bytes.
+ */
+bytes: number, 
+/**
+ * What was removed from it, by kind (counts, never values).
+ */
+redacted: { [key in string]: number }, };
+
+/**
+ * The answer of `diagnostics_preview`: what the bundle will hold.
+ */
+export type BundlePreview = { 
+/**
+ * The preview's id, for `diagnostics_save`.
+ */
+id: number, 
+/**
+ * The files, each with its size and what was removed from it.
+ */
+files: Array<BundleFile>, 
+/**
+ * What could not be included, and why.
+ */
+notes: Array<string>, 
+/**
+ * Where `diagnostics_save` writes it.
+ */
+destination: string, };
+
+/**
  * What an admin needs to see of a certificate.
  */
 export type CertificateInfo = { 
@@ -925,6 +963,19 @@ failed: number,
  * Users left out by the profile's rules.
  */
 skipped: number, };
+
+/**
+ * The answer of `diagnostics_save`.
+ */
+export type SavedBundle = { 
+/**
+ * The zip's path.
+ */
+path: string, 
+/**
+ * Its size in bytes.
+ */
+bytes: number, };
 
 /**
  * A profile's schedule.

@@ -79,3 +79,6 @@ export const EXPIRY = FIXTURES.expiry;
 export function expiryRow(index, changes = {}) {
   return vary(FIXTURES.expiry.items[index], changes, 'ExpiryRow');
 }
+
+/** What diagnostics_preview answers: three files, two with something removed. */
+export const BUNDLE_PREVIEW = FIXTURES.bundle_preview;

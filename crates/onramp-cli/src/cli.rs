@@ -117,6 +117,9 @@ pub enum Command {
         #[arg(long, value_name = "MINUTES", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1440))]
         watch_minutes: u32,
     },
+    /// Export a diagnostic bundle for support (every secret removed first).
+    #[command(subcommand)]
+    Diagnostics(DiagnosticsCommand),
     /// The expiring credentials (certificates, secrets, tokens, keys) the checks have seen.
     #[command(subcommand)]
     Expiry(ExpiryCommand),
@@ -140,6 +143,17 @@ pub enum DiscoverWhat {
     Groups,
     /// How the email attributes are filled in, and who will be skipped.
     Email,
+}
+
+/// `onramp diagnostics …`
+#[derive(Debug, Subcommand)]
+pub enum DiagnosticsCommand {
+    /// Write the bundle: profiles, last checks, run history, failed objects, 7 days of logs, expiry list.
+    Export {
+        /// Where to write the zip [default: ./onramp-diagnostics-YYYYMMDD-HHMMSS.zip].
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
 }
 
 /// `onramp expiry …`

@@ -21,7 +21,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, Command, ExpiryCommand, ProfileCommand, SecretCommand, TargetCommand};
+use cli::{
+    Cli, Command, DiagnosticsCommand, ExpiryCommand, ProfileCommand, SecretCommand, TargetCommand,
+};
 use context::Context;
 use failure::{Exit, Failure};
 
@@ -77,6 +79,9 @@ fn run(ctx: &Context, command: &Command) -> Result<Exit, Failure> {
             tick_seconds,
             watch_minutes,
         } => commands::agent::agent(ctx, *tick_seconds, *watch_minutes),
+        Command::Diagnostics(DiagnosticsCommand::Export { out }) => {
+            commands::diagnostics::export(ctx, out.as_deref(), unix_now())
+        }
         Command::Expiry(e) => match e {
             ExpiryCommand::List => commands::expiry::list(ctx, unix_now()),
             ExpiryCommand::Check { within } => commands::expiry::check(ctx, *within, unix_now()),

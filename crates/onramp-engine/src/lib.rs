@@ -13,6 +13,7 @@
 //! under their short names so a front end depends on this one crate.
 
 pub mod agent;
+pub mod diagnostics;
 pub mod drafts;
 pub mod expiring;
 pub mod notify;

@@ -234,3 +234,51 @@ pub fn record_credentials(paths: &AppPaths, items: Vec<CredentialItem>) {
         Err(e) => tracing::warn!("cannot record the expiring credentials: {e}"),
     }
 }
+
+/// Which checks a results file holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CheckSet {
+    /// The connector's setup checks (`onramp check`).
+    Setup,
+    /// The platform target's (`onramp target check`).
+    Target,
+}
+
+/// Where the last check results of profile `name` are kept (for the
+/// diagnostic bundle): `<data>/checks/<name>.json` and `<name>.target.json`.
+pub fn checks_file(paths: &AppPaths, name: &str, set: CheckSet) -> std::path::PathBuf {
+    let file = match set {
+        CheckSet::Setup => format!("{name}.json"),
+        CheckSet::Target => format!("{name}.target.json"),
+    };
+    paths.data_dir.join("checks").join(file)
+}
+
+/// Keeps `results` as the last check results of `profile_name`, replacing
+/// the file atomically; a failure is logged, never a failed check.
+pub fn record_checks(
+    paths: &AppPaths,
+    profile_name: &str,
+    set: CheckSet,
+    results: &[CheckResult],
+    now_unix: i64,
+) {
+    let path = checks_file(paths, profile_name, set);
+    let write = || -> std::io::Result<()> {
+        let dir = path.parent().unwrap_or(&paths.data_dir);
+        std::fs::create_dir_all(dir)?;
+        let text = serde_json::to_string_pretty(&serde_json::json!({
+            "profile": profile_name,
+            "checked": crate::expiring::utc(now_unix),
+            "results": results,
+        }))
+        .map_err(std::io::Error::other)?;
+        let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+        std::io::Write::write_all(&mut tmp, text.as_bytes())?;
+        tmp.persist(&path).map_err(|e| e.error)?;
+        Ok(())
+    };
+    if let Err(e) = write() {
+        tracing::warn!("cannot keep the check results in {}: {e}", path.display());
+    }
+}

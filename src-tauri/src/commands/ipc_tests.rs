@@ -264,10 +264,8 @@ fn the_expiry_list_and_a_recheck_through_the_ipc() {
     assert!(empty["now_unix"].as_i64().is_some_and(|n| n > 0));
 
     // A profile whose certificate was recorded by a check.
-    let profiles = onramp_engine::profiles::store(
-        &app.paths,
-        std::sync::Arc::new(onramp_engine::registry()),
-    );
+    let profiles =
+        onramp_engine::profiles::store(&app.paths, std::sync::Arc::new(onramp_engine::registry()));
     profiles
         .create("corp", onramp_engine::profile::IntegrationKind::Ldap)
         .unwrap();
@@ -303,5 +301,76 @@ fn the_expiry_list_and_a_recheck_through_the_ipc() {
     // A damaged record file is an error that names it.
     std::fs::write(app.paths.data_dir.join("expiry.json"), "{").unwrap();
     let err = app.call("expiry_list", json!({})).unwrap_err();
-    assert!(err["message"].as_str().unwrap().contains("expiry.json"), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("expiry.json"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_diagnostic_bundle_is_previewed_then_saved_exactly_once() {
+    let app = app();
+    app.secrets
+        .set(
+            &SecretName::new("corp-bind-password").unwrap(),
+            &onramp_engine::secret::Secret::new("ipc-canary-value".to_owned()),
+        )
+        .unwrap();
+    std::fs::create_dir_all(app.paths.log_dir()).unwrap();
+    std::fs::write(
+        app.paths.log_dir().join("onramp.2099-01-01.log"),
+        "old line\n",
+    )
+    .unwrap();
+    let profiles =
+        onramp_engine::profiles::store(&app.paths, std::sync::Arc::new(onramp_engine::registry()));
+    profiles
+        .create("corp", onramp_engine::profile::IntegrationKind::Ldap)
+        .unwrap();
+    let path = app.paths.config_dir.join("profiles/corp.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("# ipc-canary-value\n{text}")).unwrap();
+
+    let preview = app.call("diagnostics_preview", json!({})).unwrap();
+    let files: Vec<&str> = preview["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(files[0], "manifest.json");
+    assert!(files.contains(&"profiles/corp.toml"), "{files:?}");
+    let corp = preview["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["path"] == "profiles/corp.toml")
+        .unwrap();
+    assert_eq!(corp["redacted"]["secret corp-bind-password"], 1, "{corp}");
+    assert!(!preview.to_string().contains("ipc-canary-value"));
+    assert!(
+        preview["destination"]
+            .as_str()
+            .unwrap()
+            .contains("diagnostics/onramp-diagnostics-")
+    );
+
+    let err = app
+        .call(
+            "diagnostics_save",
+            json!({"id": preview["id"].as_u64().unwrap() + 1}),
+        )
+        .unwrap_err();
+    assert_eq!(err["code"], "invalid_input");
+    let saved = app
+        .call("diagnostics_save", json!({"id": preview["id"]}))
+        .unwrap();
+    let zip = std::fs::read(saved["path"].as_str().unwrap()).unwrap();
+    assert_eq!(zip.len() as u64, saved["bytes"].as_u64().unwrap());
+    assert!(!zip.windows(16).any(|w| w == b"ipc-canary-value"));
+    // The preview is used up: saving it again is refused.
+    let again = app
+        .call("diagnostics_save", json!({"id": preview["id"]}))
+        .unwrap_err();
+    assert_eq!(again["code"], "invalid_input");
 }

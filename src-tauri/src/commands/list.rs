@@ -18,6 +18,8 @@ commands! {
     sync::run_detail,
     expiry::expiry_list,
     expiry::recheck_credential,
+    diagnostics::diagnostics_preview,
+    diagnostics::diagnostics_save,
     app::read_logs,
     app::get_settings,
     app::set_autostart,

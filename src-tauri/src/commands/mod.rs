@@ -7,6 +7,7 @@
 //! is docs/desktop-ipc.md and ui/src/types.ts.
 
 pub mod app;
+pub mod diagnostics;
 pub mod expiry;
 pub mod profiles;
 pub mod sync;

@@ -23,7 +23,9 @@ use onramp_engine::sync::run::SyncReport;
 use onramp_engine::sync::store::{RunId, RunMode, RunRecord, RunState, RunStatus, RunSummary};
 use onramp_engine::wizard::{self, Wizard};
 
+use crate::commands::diagnostics::BundlePreview;
 use crate::dto::WizardSummary;
+use onramp_engine::diagnostics::BundleFile;
 
 /// The base DN of the sample directory.
 const BASE_DN: &str = "DC=corp,DC=example";
@@ -53,6 +55,8 @@ struct Fixtures {
     /// What `expiry_list` answers: a certificate ending in six days and one
     /// good for three months, counted from `now_unix`.
     expiry: ExpiryList,
+    /// What `diagnostics_preview` answers.
+    bundle_preview: BundlePreview,
 }
 
 fn build() -> Fixtures {
@@ -139,6 +143,26 @@ fn build() -> Fixtures {
             message: None,
         },
         expiry: expiry(),
+        bundle_preview: BundlePreview {
+            id: 7,
+            files: vec![
+                BundleFile::new("manifest.json", vec![b' '; 2048], Default::default()),
+                BundleFile::new(
+                    "profiles/corp-ad.toml",
+                    vec![b' '; 900],
+                    [("secret corp-ad-bind-password".to_owned(), 1)].into(),
+                ),
+                BundleFile::new(
+                    "logs/onramp.2025-12-02.log",
+                    vec![b' '; 40_000],
+                    [("bearer_token".to_owned(), 2), ("jwt".to_owned(), 1)].into(),
+                ),
+            ],
+            notes: vec![
+                "posture summaries: the device posture probes are not supported yet; none are included".to_owned(),
+            ],
+            destination: "/home/admin/.local/share/onramp/diagnostics/onramp-diagnostics-20251202-000000.zip".to_owned(),
+        },
         profile: ProfileSummary {
             name: "corp-ad".to_owned(),
             path: "/profiles/corp-ad.toml".to_owned(),

@@ -19,6 +19,7 @@ use onramp_engine::sync::run::SyncReport;
 use onramp_engine::sync::store::RunRecord;
 use onramp_engine::wizard::Wizard;
 
+use crate::commands::diagnostics::{BundlePreview, SavedBundle};
 use crate::commands::expiry::Recheck;
 use crate::dto::{DraftValidation, DraftValues, LogTail, RunDetail, Settings, WizardSummary};
 use crate::events::{OpenCredential, OpenRun};
@@ -88,6 +89,8 @@ fn declarations() -> Vec<Declaration> {
     collect.visit::<OpenCredential>();
     collect.visit::<ExpiryList>();
     collect.visit::<Recheck>();
+    collect.visit::<BundlePreview>();
+    collect.visit::<SavedBundle>();
     let mut found = collect.found;
     found.sort_by(|a, b| a.name.cmp(&b.name));
     found

@@ -453,16 +453,20 @@ fn the_systemd_unit_verifies_and_its_credentials_reach_the_agent(
         .ok_or("the unit has no ExecStart")?;
     ensure(exec == "/usr/bin/onramp agent", || exec.to_owned())?;
     let local = scratch.path().join("onramp-agent.service");
-    std::fs::write(&local, unit.replace("/usr/bin/onramp", &bin.display().to_string()))
-        .map_err(|e| e.to_string())?;
+    std::fs::write(
+        &local,
+        unit.replace("/usr/bin/onramp", &bin.display().to_string()),
+    )
+    .map_err(|e| e.to_string())?;
     let verify = std::process::Command::new("systemd-analyze")
         .args(["verify", &local.display().to_string()])
         .output()
         .map_err(|e| format!("cannot run systemd-analyze: {e}"))?;
     let complaints = String::from_utf8_lossy(&verify.stderr).into_owned();
-    ensure(verify.status.success() && complaints.trim().is_empty(), || {
-        format!("systemd-analyze verify: {} {complaints}", verify.status)
-    })?;
+    ensure(
+        verify.status.success() && complaints.trim().is_empty(),
+        || format!("systemd-analyze verify: {} {complaints}", verify.status),
+    )?;
 
     // The unit's environment, with %E and %S under the scratch root.
     let etc = scratch.path().join("etc");
@@ -510,7 +514,9 @@ fn the_systemd_unit_verifies_and_its_credentials_reach_the_agent(
         |v| v["event"] == "ran" || v["event"] == "skipped",
         Duration::from_secs(40),
     )?;
-    ensure(ran["event"] == "ran" && ran["status"] == "ok", || ran.to_string())?;
+    ensure(ran["event"] == "ran" && ran["status"] == "ok", || {
+        ran.to_string()
+    })?;
     agent.terminate()?;
     ensure(state.join("onramp/state.sqlite").is_file(), || {
         "no state store in the unit's StateDirectory".to_owned()

@@ -21,6 +21,7 @@ mod agent;
 mod cli_directory;
 mod cli_foundation;
 mod desktop_e2e;
+mod diagnostics;
 mod notifications;
 mod scim_client;
 mod servers;
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
     trials.extend(sync_source::trials(&fx));
     trials.extend(notifications::trials(&fx));
     trials.extend(agent::trials(&fx));
+    trials.extend(diagnostics::trials(&fx));
     trials.extend(desktop_e2e::trials(&fx));
 
     let conclusion = libtest_mimic::run(&args, trials);

@@ -2,6 +2,7 @@
 // ones first, filterable by outcome.
 import { useCallback, useMemo, useState } from 'preact/hooks';
 import { runDetail } from '../api';
+import { DiagnosticsExport } from '../components/DiagnosticsExport';
 import { ErrorPanel } from '../components/ErrorPanel';
 import { formatCounts, formatDuration, formatTimestamp, runStateLabel } from '../format';
 import { useLoad } from '../hooks/useLoad';
@@ -112,6 +113,12 @@ export function RunDetailView({ runId, profile, navigate }: { runId: number; pro
                 </tbody>
               </table>
             </div>
+          )}
+          {(load.data.run.state === 'failed' || load.data.run.state === 'partial') && (
+            <>
+              <h3>Ask for help</h3>
+              <DiagnosticsExport />
+            </>
           )}
         </>
       )}

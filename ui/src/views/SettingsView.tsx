@@ -1,6 +1,7 @@
-// App settings: whether Onramp starts at login.
+// App settings: whether Onramp starts at login; the diagnostic bundle.
 import { useState } from 'preact/hooks';
 import { getSettings, setAutostart, toErrorReport } from '../api';
+import { DiagnosticsExport } from '../components/DiagnosticsExport';
 import { ErrorBody, ErrorPanel } from '../components/ErrorPanel';
 import { useLoad } from '../hooks/useLoad';
 import type { ErrorReport, Settings } from '../types';
@@ -56,6 +57,8 @@ export function SettingsView() {
           )}
         </div>
       )}
+      <h3>Support</h3>
+      <DiagnosticsExport />
     </section>
   );
 }

@@ -39,6 +39,13 @@ pub fn check(
         tracing::info!(check = %c.id, status = ?c.status, summary = %c.summary, "setup check");
     }
     ops::record_credentials(&ctx.paths, checked.credentials);
+    ops::record_checks(
+        &ctx.paths,
+        &profile.name,
+        ops::CheckSet::Setup,
+        &checked.results,
+        now_unix,
+    );
     let report = CheckReport {
         checks: checked.results,
     };

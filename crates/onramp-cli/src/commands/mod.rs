@@ -1,6 +1,7 @@
 //! One module per command group; each function returns the exit code.
 
 pub mod agent;
+pub mod diagnostics;
 pub mod directory;
 pub mod expiry;
 pub mod profile;

@@ -50,6 +50,13 @@ pub fn check(ctx: &Context, profile: &str, now_unix: i64) -> Result<Exit, Failur
     for c in &report.checks {
         tracing::info!(check = %c.id, status = ?c.status, summary = %c.summary, "target check");
     }
+    ops::record_checks(
+        &ctx.paths,
+        &profile.name,
+        ops::CheckSet::Target,
+        &report.checks,
+        now_unix,
+    );
     ops::record_credentials(
         &ctx.paths,
         certificate_items(&profile, &report.checks, now_unix),
