@@ -86,20 +86,53 @@ pub struct ErrorReport {
 }
 
 impl ErrorReport {
-    /// A report without remediation steps.
+    /// A report without remediation steps. A value quoted in the message
+    /// that is longer than [`LONG_VALUE`] is cut ([`cut_long_values`]).
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
-            message: message.into(),
+            message: cut_long_values(&message.into()),
             remediation: Vec::new(),
         }
     }
 
-    /// Adds remediation steps.
+    /// Adds remediation steps (long values cut, as in the message).
     pub fn with_remediation(mut self, steps: Vec<String>) -> Self {
-        self.remediation = steps;
+        self.remediation = steps.iter().map(|s| cut_long_values(s)).collect();
         self
     }
+}
+
+/// The longest run of non-blank characters an error message shows whole.
+pub const LONG_VALUE: usize = 200;
+
+/// `text` with every run of non-blank characters longer than [`LONG_VALUE`]
+/// (a 1 MiB `bind_dn` echoed back, say) cut to its first 80 characters and
+/// a note of its full size, so an error stays readable.
+pub fn cut_long_values(text: &str) -> String {
+    if text.len() <= LONG_VALUE {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len().min(4096));
+    let mut rest = text;
+    while !rest.is_empty() {
+        let blank = rest
+            .find(|c: char| !c.is_whitespace())
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..blank]);
+        rest = &rest[blank..];
+        let word_len = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let word = &rest[..word_len];
+        if word.len() > LONG_VALUE {
+            let keep = word.char_indices().nth(80).map_or(word.len(), |(i, _)| i);
+            out.push_str(&word[..keep]);
+            out.push_str(&format!("… ({} bytes in all)", word.len()));
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[word_len..];
+    }
+    out
 }
 
 impl std::fmt::Display for ErrorReport {
@@ -121,6 +154,33 @@ pub trait ToReport {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_values_are_cut_with_their_size() {
+        let value = "x".repeat(1 << 20);
+        let r = ErrorReport::new(
+            ErrorCode::ProfileInvalid,
+            format!("key `connection.bind_dn`: expected a DN, found \"{value}\"; fix it"),
+        )
+        .with_remediation(vec![format!("Replace {value}")]);
+        assert!(r.message.len() < 300, "{}", r.message.len());
+        // The run cut is the quoted value with its quotes and the `;`.
+        assert!(
+            r.message.contains("(1048579 bytes in all)"),
+            "{}",
+            r.message
+        );
+        assert!(
+            r.message
+                .starts_with("key `connection.bind_dn`: expected a DN, found \"xxx")
+        );
+        assert!(r.message.ends_with(" fix it"));
+        assert!(r.remediation[0].contains("(1048576 bytes in all)"));
+        let short = "a short message with ünïcödé";
+        assert_eq!(cut_long_values(short), short);
+        let wide = "é".repeat(300);
+        assert!(cut_long_values(&wide).starts_with(&"é".repeat(80)));
+    }
 
     #[test]
     fn wire_names_match_serde() {

@@ -10,6 +10,7 @@ pub mod check;
 pub mod error;
 pub mod files;
 pub mod http;
+pub mod log_file;
 pub mod logging;
 pub mod parallel;
 pub mod paths;

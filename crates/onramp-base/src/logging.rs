@@ -1,7 +1,7 @@
 //! Logging: tracing to stderr and to a daily rolling file in the data dir.
 //!
 //! The CLI and the desktop app write the same files
-//! (`<data>/logs/onramp.YYYY-MM-DD.log`), so support reads one place and the
+//! (`<data>/logs/onramp.YYYY-MM-DD.log`, private: `crate::log_file`), so support reads one place and the
 //! app's logs view shows what headless runs did too.
 //!
 //! The file always gets `info` (with `--verbose`, `debug`) so support can read
@@ -12,7 +12,6 @@
 use std::path::Path;
 
 use tracing_appender::non_blocking::WorkerGuard;
-use tracing_appender::rolling::{RollingFileAppender, Rotation};
 use tracing_subscriber::EnvFilter;
 use tracing_subscriber::Layer as _;
 use tracing_subscriber::layer::SubscriberExt;
@@ -66,17 +65,7 @@ pub fn init(log_dir: &Path, verbose: bool) -> LogGuard {
         .with_target(verbose)
         .with_filter(stderr_filter);
 
-    let appender = std::fs::create_dir_all(log_dir)
-        .map_err(|e| e.to_string())
-        .and_then(|()| {
-            RollingFileAppender::builder()
-                .rotation(Rotation::DAILY)
-                .filename_prefix(LOG_FILE_PREFIX)
-                .filename_suffix("log")
-                .max_log_files(KEEP_LOG_FILES)
-                .build(log_dir)
-                .map_err(|e| e.to_string())
-        });
+    let appender = crate::log_file::DailyLogFile::new(log_dir, now_unix);
     match appender {
         Ok(appender) => {
             let (writer, guard) = tracing_appender::non_blocking(appender);
@@ -96,6 +85,11 @@ pub fn init(log_dir: &Path, verbose: bool) -> LogGuard {
             LogGuard { _file: None }
         }
     }
+}
+
+/// The system clock, for the log file's date.
+fn now_unix() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 /// The newest log file in `log_dir` (the daily files sort by date), if any.

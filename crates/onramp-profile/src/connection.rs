@@ -235,12 +235,7 @@ impl Connection {
                         ));
                     }
                 }
-                if c.url.host().is_none() {
-                    return Err(Issue::new(
-                        "connection.url",
-                        "expected a URL with a host name",
-                    ));
-                }
+                crate::validate::endpoint(&c.url, "connection.url")?;
                 if c.url.path() != "" && c.url.path() != "/" {
                     return Err(Issue::new(
                         "connection.url",

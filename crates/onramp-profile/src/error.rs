@@ -87,6 +87,12 @@ impl ToReport for ProfileError {
             ProfileError::Read { source, .. } if source.kind() == std::io::ErrorKind::NotFound => {
                 ErrorCode::ProfileNotFound
             }
+            // Not UTF-8: the file is there and is not a profile.
+            ProfileError::Read { source, .. }
+                if source.kind() == std::io::ErrorKind::InvalidData =>
+            {
+                ErrorCode::ProfileInvalid
+            }
             ProfileError::Syntax { .. } | ProfileError::Invalid { .. } => ErrorCode::ProfileInvalid,
             ProfileError::Exists { .. } => ErrorCode::ProfileExists,
             ProfileError::InvalidName { .. } => ErrorCode::InvalidInput,

@@ -30,7 +30,7 @@ pub fn parse_profile(name: &str, path: &Path, text: &str) -> Result<Profile, Pro
         path: path.to_owned(),
         line: locate_key(text, &issue.key),
         key: issue.key,
-        message: issue.message,
+        message: onramp_base::error::cut_long_values(&issue.message),
     };
     let table: toml::Table = text.parse().map_err(|e: toml::de::Error| {
         let (line, column) = e
@@ -44,7 +44,9 @@ pub fn parse_profile(name: &str, path: &Path, text: &str) -> Result<Profile, Pro
             message: e.message().trim().to_owned(),
         }
     })?;
-    let raw: RawProfile = serde_path_to_error::deserialize(toml::Value::Table(table))
+    let table = toml::Value::Table(table);
+    crate::validate::single_line_strings(&table, "").map_err(invalid)?;
+    let raw: RawProfile = serde_path_to_error::deserialize(table)
         .map_err(|e| invalid(issue_from_serde(&e.path().to_string(), e.inner().message())))?;
 
     let connection = parse_connection(raw.kind, raw.connection).map_err(invalid)?;
@@ -392,6 +394,72 @@ token_secret = "platform-token"
         let (key, message, _) = invalid(&format!("{AD}\n[schedule]\ninterval_minutes = 0\n"));
         assert_eq!(key, "schedule.interval_minutes");
         assert!(message.contains("from 1 to 1440"));
+    }
+
+    /// Issue 20: every part of a server URL that is ignored or cannot work
+    /// is refused, naming the key; in the directory URL and an API URL alike.
+    #[test]
+    fn urls_with_credentials_query_fragment_or_a_bad_host_or_port_are_refused() {
+        let long = format!("{}.example.com", "a".repeat(250));
+        for (url, want) in [
+            ("ldaps://user:pass@dc1.contoso.local", "secret store"),
+            (
+                "ldaps://user@dc1.contoso.local",
+                "credentials do not belong",
+            ),
+            ("ldaps://dc1.contoso.local?x=1", "no query"),
+            ("ldaps://dc1.contoso.local#frag", "no fragment"),
+            ("ldaps://dc1.contoso.local:0", "found 0"),
+            ("ldaps://.", "host name"),
+            ("ldaps://", "host name"),
+            (&format!("ldaps://{long}"), "at most 253"),
+        ] {
+            let text = AD.replace("ldaps://dc1.contoso.local", url);
+            let (key, message, _) = invalid(&text);
+            assert_eq!(key, "connection.url", "{url}");
+            assert!(message.contains(want), "{url}: {message}");
+        }
+        for (url, want) in [
+            ("https://u:p@platform.example.com/scim/v2", "secret store"),
+            ("https://platform.example.com/scim/v2?token=x", "no query"),
+            ("https://platform.example.com:0/scim/v2", "found 0"),
+        ] {
+            let text = AD.replace("https://platform.example.com/scim/v2", url);
+            let (key, message, _) = invalid(&text);
+            assert_eq!(key, "target.url", "{url}");
+            assert!(message.contains(want), "{url}: {message}");
+        }
+    }
+
+    #[test]
+    fn nul_and_line_breaks_in_any_string_are_refused_by_key() {
+        for (from, to, key, what) in [
+            (
+                "svc-onramp@contoso.local",
+                "svc\\u0000x@contoso.local",
+                "connection.bind_dn",
+                "NUL",
+            ),
+            (
+                "DC=contoso,DC=local",
+                "DC=contoso,\\nDC=local",
+                "connection.base_dn",
+                "line break",
+            ),
+            (
+                "Contoso AD",
+                "Contoso\\rAD",
+                "display_name",
+                "carriage return",
+            ),
+            ("VPN Users", "VPN\\nUsers", "sync.groups[0]", "line break"),
+        ] {
+            let text = AD.replace(from, to);
+            assert_ne!(text, AD, "{from}");
+            let (k, message, _) = invalid(&text);
+            assert_eq!(k, key, "{to}");
+            assert!(message.contains(what), "{to}: {message}");
+        }
     }
 
     #[test]

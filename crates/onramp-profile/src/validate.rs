@@ -80,16 +80,85 @@ pub(crate) fn api_url(url: &Url, key: &str) -> Result<(), Issue> {
             ));
         }
     }
-    if url.host().is_none() {
+    endpoint(url, key)
+}
+
+/// The parts every server URL must get right, whatever its scheme: a real
+/// host, no credentials (they belong in the secret store), no query or
+/// fragment (nothing reads them), no port 0.
+pub(crate) fn endpoint(url: &Url, key: &str) -> Result<(), Issue> {
+    let host = url.host_str().unwrap_or("");
+    if host.is_empty() || host == "." {
         return Err(Issue::new(key, "expected a URL with a host name"));
+    }
+    if host.len() > 253 {
+        return Err(Issue::new(
+            key,
+            format!(
+                "the host name is {} characters long; a DNS name has at most 253",
+                host.len()
+            ),
+        ));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(Issue::new(
             key,
-            "credentials do not belong in the URL; use the profile's *_secret keys",
+            "credentials do not belong in the URL: remove them, and keep the password in the secret store (onramp secret set NAME) under the name the profile's *_secret key gives",
         ));
     }
+    if url.query().is_some() {
+        return Err(Issue::new(
+            key,
+            "expected no query (?…) in the URL; nothing reads it",
+        ));
+    }
+    if url.fragment().is_some() {
+        return Err(Issue::new(
+            key,
+            "expected no fragment (#…) in the URL; nothing reads it",
+        ));
+    }
+    if url.port() == Some(0) {
+        return Err(Issue::new(key, "expected a port from 1 to 65535, found 0"));
+    }
     Ok(())
+}
+
+/// Every string in `value` (a profile's TOML) is one line of text: a NUL,
+/// a line break or a carriage return in a DN, a name or a URL is refused.
+pub(crate) fn single_line_strings(value: &toml::Value, key: &str) -> Result<(), Issue> {
+    match value {
+        toml::Value::String(s) => {
+            let bad = s.chars().find(|c| matches!(c, '\0' | '\n' | '\r'));
+            match bad {
+                Some(c) => Err(Issue::new(
+                    key,
+                    format!(
+                        "contains a {} character; expected one line of text",
+                        match c {
+                            '\0' => "NUL",
+                            '\n' => "line break",
+                            _ => "carriage return",
+                        }
+                    ),
+                )),
+                None => Ok(()),
+            }
+        }
+        toml::Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| single_line_strings(v, &format!("{key}[{i}]"))),
+        toml::Value::Table(t) => t.iter().try_for_each(|(k, v)| {
+            let key = if key.is_empty() {
+                k.clone()
+            } else {
+                format!("{key}.{k}")
+            };
+            single_line_strings(v, &key)
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// A non-empty string value.

@@ -90,14 +90,20 @@ impl ToReport for SecretError {
             .with_remediation(vec![format!(
                 "Store it with: onramp secret set {name}   (the value is read from standard input)"
             )]),
-            SecretError::Insecure { path, .. } => {
-                ErrorReport::new(ErrorCode::SecretStore, self.to_string()).with_remediation(vec![
-                    format!(
-                        "Make the file private to the account Onramp runs as: chmod 600 {}",
-                        path.display()
-                    ),
-                ])
-            }
+            SecretError::Insecure { path, .. } => ErrorReport::new(
+                ErrorCode::SecretStore,
+                self.to_string(),
+            )
+            .with_remediation(vec![
+                format!(
+                    "Make the file belong to the account Onramp runs as: chown \"$(id -un)\" {}",
+                    path.display()
+                ),
+                format!(
+                    "Make it private to that account: chmod 600 {}",
+                    path.display()
+                ),
+            ]),
             SecretError::Keyring { .. } => {
                 ErrorReport::new(ErrorCode::SecretStore, self.to_string()).with_remediation(vec![
                     "Unlock the desktop keyring (log in to the desktop session), or".to_owned(),

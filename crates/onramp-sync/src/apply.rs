@@ -57,8 +57,8 @@ pub struct Applier<'a> {
     pub concurrency: usize,
     /// The platform ids of users already provisioned, by anchor.
     pub user_ids: BTreeMap<String, String>,
-    /// The clock, Unix seconds, for the records.
-    pub now_unix: i64,
+    /// The clock, Unix seconds: when each object is recorded.
+    pub clock: &'a dyn Fn() -> i64,
     /// What wins when the platform's copy was edited.
     pub conflict: ConflictPolicy,
     /// With `PlatformWins`: the attributes whose platform edits are kept.
@@ -166,7 +166,7 @@ impl Applier<'_> {
                         &d.anchor,
                         "deactivate",
                         &d.user_name,
-                        self.now_unix,
+                        (self.clock)(),
                     )?;
                     counts.deprovisioned += 1;
                 }
@@ -176,7 +176,7 @@ impl Applier<'_> {
                         &d.anchor,
                         "delete",
                         &d.user_name,
-                        self.now_unix,
+                        (self.clock)(),
                     )?;
                     self.user_ids.remove(&d.anchor);
                     counts.deprovisioned += 1;
@@ -187,7 +187,7 @@ impl Applier<'_> {
                         &d.anchor,
                         "deprovision",
                         &e.to_string(),
-                        self.now_unix,
+                        (self.clock)(),
                     )?;
                     counts.failed += 1;
                 }
@@ -211,7 +211,7 @@ impl Applier<'_> {
                         &AppliedState::Group(applied),
                         "create_group",
                         &details,
-                        self.now_unix,
+                        (self.clock)(),
                     )?;
                     counts.groups_changed += 1;
                 }
@@ -221,7 +221,7 @@ impl Applier<'_> {
                         &group.anchor,
                         "create_group",
                         &e.to_string(),
-                        self.now_unix,
+                        (self.clock)(),
                     )?;
                     counts.failed += 1;
                 }
@@ -248,7 +248,7 @@ impl Applier<'_> {
                         &AppliedState::Group(applied),
                         "change_members",
                         &details,
-                        self.now_unix,
+                        (self.clock)(),
                     )?;
                     counts.groups_changed += 1;
                 }
@@ -259,7 +259,7 @@ impl Applier<'_> {
                         &change.anchor,
                         "change_members",
                         &e.to_string(),
-                        self.now_unix,
+                        (self.clock)(),
                     )?;
                     counts.failed += 1;
                 }
@@ -283,7 +283,7 @@ impl Applier<'_> {
                     &AppliedState::User(user),
                     action,
                     &details,
-                    self.now_unix,
+                    (self.clock)(),
                 )?;
                 if action == "update" {
                     counts.updated += 1;
@@ -301,7 +301,7 @@ impl Applier<'_> {
                     &anchor,
                     action,
                     &error.to_string(),
-                    self.now_unix,
+                    (self.clock)(),
                 )?;
                 counts.failed += 1;
             }
@@ -311,7 +311,7 @@ impl Applier<'_> {
                     edited.join(", ")
                 );
                 self.store
-                    .record_failure(self.run, &anchor, "review", &message, self.now_unix)?;
+                    .record_failure(self.run, &anchor, "review", &message, (self.clock)())?;
                 counts.review += 1;
             }
             Step::Stopped => counts.stopped += 1,

@@ -33,8 +33,8 @@ pub struct ApplyJob<'a> {
     pub run: RunId,
     /// The platform ids of users already provisioned, by anchor.
     pub user_ids: BTreeMap<String, String>,
-    /// The run's clock, Unix seconds.
-    pub now_unix: i64,
+    /// The run's clock, Unix seconds: when each object is recorded.
+    pub clock: &'a dyn Fn() -> i64,
     /// What wins when the platform's copy was edited.
     pub conflict: ConflictPolicy,
     /// With `PlatformWins`: the attributes whose platform edits are kept.
@@ -121,7 +121,7 @@ impl Platform for ScimPlatform<'_> {
                 admin_role: &target.admin_role,
                 concurrency: target.concurrency as usize,
                 user_ids: job.user_ids,
-                now_unix: job.now_unix,
+                clock: job.clock,
                 conflict: job.conflict,
                 platform_wins: job.platform_wins,
                 stop: job.stop,

@@ -153,6 +153,10 @@ pub struct SyncJob<'a> {
     pub progress: ProgressSink<'a>,
     /// Raised, the run stops early (`crate::stop`).
     pub stop: StopSignal,
+    /// When the job was made: the run's clock is `now_unix` plus the time
+    /// since, so each object's result, the audit and the run's end carry
+    /// when they happened.
+    started: std::time::Instant,
 }
 
 impl<'a> SyncJob<'a> {
@@ -174,7 +178,14 @@ impl<'a> SyncJob<'a> {
             now_unix,
             progress: &no_progress,
             stop: StopSignal::new(),
+            started: std::time::Instant::now(),
         }
+    }
+
+    /// The run's clock now: `now_unix` plus the seconds since the job was made.
+    pub fn now(&self) -> i64 {
+        let elapsed = i64::try_from(self.started.elapsed().as_secs()).unwrap_or(i64::MAX);
+        self.now_unix.saturating_add(elapsed)
     }
 
     /// The same job, stopping early when `stop` is raised.
@@ -495,7 +506,7 @@ async fn deliver(
                 store: job.store,
                 run,
                 user_ids: planned.user_ids,
-                now_unix: job.now_unix,
+                clock: &|| job.now(),
                 conflict: profile.sync.conflict,
                 platform_wins: &profile.sync.platform_wins_attributes,
                 progress: job.progress,
@@ -563,7 +574,7 @@ fn finish(job: &SyncJob<'_>, run: RunId, outcome: Outcome) -> Result<SyncReport,
         outcome.status,
         &outcome.summary,
         outcome.message.as_deref(),
-        job.now_unix,
+        job.now(),
     )?;
     recording.step();
     (job.progress)(SyncProgress::Finished {

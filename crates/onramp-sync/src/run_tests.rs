@@ -78,6 +78,8 @@ struct FakePlatform {
     /// Raises the job's stop signal after this many creates, and then
     /// starts no more, as the real applier does.
     stop_after: Option<usize>,
+    /// How long each create takes.
+    pause: Option<std::time::Duration>,
 }
 
 impl Platform for FakePlatform {
@@ -100,13 +102,16 @@ impl Platform for FakePlatform {
                     counts.stopped += 1;
                     continue;
                 }
+                if let Some(pause) = self.pause {
+                    std::thread::sleep(pause);
+                }
                 if self.fail.contains(&user.anchor) {
                     job.store.record_failure(
                         job.run,
                         &user.anchor,
                         "create",
                         "409 uniqueness",
-                        job.now_unix,
+                        (job.clock)(),
                     )?;
                     counts.failed += 1;
                 } else {
@@ -116,7 +121,7 @@ impl Platform for FakePlatform {
                         &AppliedState::User((**user).clone()),
                         "create",
                         "",
-                        job.now_unix,
+                        (job.clock)(),
                     )?;
                     counts.created += 1;
                 }
@@ -128,7 +133,7 @@ impl Platform for FakePlatform {
                     &AppliedState::User(u.desired.clone()),
                     "update",
                     "",
-                    job.now_unix,
+                    (job.clock)(),
                 )?;
                 counts.updated += 1;
             }
@@ -138,7 +143,7 @@ impl Platform for FakePlatform {
                     &d.anchor,
                     "deactivate",
                     "",
-                    job.now_unix,
+                    (job.clock)(),
                 )?;
                 counts.deprovisioned += 1;
             }
@@ -562,4 +567,27 @@ fn a_run_stopped_while_applying_is_interrupted_and_the_next_makes_the_rest() {
     assert_eq!(report.status, RunStatus::Ok);
     assert_eq!(report.plan.creates.len(), 3);
     assert_eq!(report.applied.created, 3);
+}
+
+/// Issue 20: a run's end and each object's result carry when they
+/// happened, not the run's start.
+#[test]
+fn a_runs_end_and_its_objects_carry_their_own_times() {
+    let fx = Fixture::new();
+    let slow = FakePlatform {
+        pause: Some(std::time::Duration::from_millis(1100)),
+        ..FakePlatform::default()
+    };
+    let report = fx.run(&scim_profile(), &source(2), &slow, false, 100);
+    assert_eq!(report.status, RunStatus::Ok);
+    let run = fx.store.run(report.run).unwrap().unwrap();
+    assert_eq!(run.started_at, 100);
+    let results = fx.store.results(report.run).unwrap();
+    assert_eq!(results.len(), 2);
+    assert!(results[0].at >= 101, "{results:?}");
+    assert!(results[1].at > results[0].at, "{results:?}");
+    let finished = run.finished_at.unwrap();
+    assert!(finished >= results[1].at, "{run:?}");
+    let audit = fx.store.audit(Some("t"), 10).unwrap();
+    assert!(audit.iter().all(|a| a.at > 100), "{audit:?}");
 }

@@ -22,6 +22,7 @@ mod cli_directory;
 mod cli_foundation;
 mod desktop_e2e;
 mod diagnostics;
+mod hardening;
 mod notifications;
 mod scim_client;
 mod servers;
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
     trials.extend(notifications::trials(&fx));
     trials.extend(agent::trials(&fx));
     trials.extend(diagnostics::trials(&fx));
+    trials.extend(hardening::trials(&fx));
     trials.extend(desktop_e2e::trials(&fx));
 
     let conclusion = libtest_mimic::run(&args, trials);

@@ -150,10 +150,18 @@ pub fn history(
         if ctx.json {
             print_json(&serde_json::json!({ "run": record, "results": results }));
         } else {
-            outln!("Run {} of {}: {:?}", id, record.profile, record.state);
+            outln!(
+                "Run {} of {}: {:?}, started {}, took {}",
+                id,
+                record.profile,
+                record.state,
+                onramp_engine::expiring::utc(record.started_at),
+                duration(record.started_at, record.finished_at)
+            );
             for r in &results {
                 outln!(
-                    "  {:?} {} {} {}",
+                    "  {}  {:?} {} {} {}",
+                    onramp_engine::expiring::utc(r.at),
                     r.outcome,
                     r.action,
                     r.anchor,
@@ -170,18 +178,22 @@ pub fn history(
         outln!("No runs yet.");
     } else {
         outln!(
-            "{:>6}  {:<20} {:<8} {:<12} RESULT",
+            "{:>6}  {:<20}  {:<20} {:>8}  {:<8} {:<12} RESULT",
             "RUN",
+            "STARTED",
             "PROFILE",
+            "DURATION",
             "MODE",
             "STATE"
         );
         for r in &runs {
             let s = &r.summary;
             outln!(
-                "{:>6}  {:<20} {:<8} {:<12} {} created, {} updated, {} deprovisioned, {} groups, {} failed, {} skipped{}",
+                "{:>6}  {:<20}  {:<20} {:>8}  {:<8} {:<12} {} created, {} updated, {} deprovisioned, {} groups, {} failed, {} skipped{}",
                 r.id.0,
+                onramp_engine::expiring::utc(r.started_at),
                 r.profile,
+                duration(r.started_at, r.finished_at),
                 format!("{:?}", r.mode).to_lowercase(),
                 format!("{:?}", r.state).to_lowercase(),
                 s.created,
@@ -245,4 +257,30 @@ pub fn audit(ctx: &Context, profile: Option<&str>, limit: usize) -> Result<Exit,
         }
     }
     Ok(Exit::Ok)
+}
+
+/// "42s", "12m 5s", "1h 2m"; "–" for a run that did not finish.
+fn duration(started: i64, finished: Option<i64>) -> String {
+    let Some(finished) = finished else {
+        return "–".to_owned();
+    };
+    let secs = (finished - started).max(0);
+    match secs {
+        s if s < 60 => format!("{s}s"),
+        s if s < 3600 => format!("{}m {}s", s / 60, s % 60),
+        s => format!("{}h {}m", s / 3600, (s % 3600) / 60),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(super::duration(100, Some(142)), "42s");
+        assert_eq!(super::duration(100, Some(166)), "1m 6s");
+        assert_eq!(super::duration(100, Some(100 + 12 * 60 + 5)), "12m 5s");
+        assert_eq!(super::duration(0, Some(3720)), "1h 2m");
+        assert_eq!(super::duration(5, None), "–");
+        assert_eq!(super::duration(5, Some(4)), "0s");
+    }
 }
