@@ -1,7 +1,7 @@
 //! The app-wide events the shell emits to the window (docs/desktop-ipc.md).
 
 use serde::Serialize;
-use tauri::{AppHandle, Emitter, Manager, Runtime};
+use tauri::{AppHandle, Emitter, Runtime};
 use ts_rs::TS;
 
 /// A run started or finished: the dashboard reloads.
@@ -35,14 +35,5 @@ pub struct OpenCredential {
 pub fn emit<P: Serialize + Clone, R: Runtime>(app: &AppHandle<R>, event: &str, payload: P) {
     if let Err(e) = app.emit(event, payload) {
         tracing::warn!("cannot emit {event}: {e}");
-    }
-}
-
-/// Shows, unminimises and focuses the main window.
-pub fn show_main_window<R: Runtime>(app: &AppHandle<R>) {
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
     }
 }

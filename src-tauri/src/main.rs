@@ -27,6 +27,7 @@ mod scheduler;
 mod state;
 mod status;
 mod tray;
+mod window;
 
 use std::sync::Arc;
 
@@ -34,7 +35,7 @@ use onramp_engine::notify::{DesktopNotifier, Notification, Opens};
 use tauri::{AppHandle, Manager, Runtime, WindowEvent};
 use tauri_plugin_autostart::MacosLauncher;
 
-use crate::events::{OPEN_CREDENTIAL, OPEN_RUN, OpenCredential, OpenRun};
+use crate::events::{OpenCredential, OpenRun};
 
 /// Given by the autostart entry: start in the tray without showing the window.
 const MINIMIZED_FLAG: &str = "--minimized";
@@ -50,7 +51,7 @@ fn main() {
     let result = tauri::Builder::default()
         // First: a second start only brings the running instance's window forward.
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            events::show_main_window(app);
+            window::open(app, None);
         }))
         .plugin(tauri_plugin_autostart::init(
             MacosLauncher::LaunchAgent,
@@ -62,6 +63,7 @@ fn main() {
                 open_run(&handle, n);
             })));
             app.manage(state::AppState::new(paths.clone(), notifier));
+            app.manage(window::WindowState::default());
             if let Err(e) = tray::build(app.handle()) {
                 // A desktop without a tray area still gets the window and the scheduler.
                 tracing::warn!("no tray icon: {e}");
@@ -70,52 +72,64 @@ fn main() {
             let refresh = app.handle().clone();
             tauri::async_runtime::spawn_blocking(move || tray::refresh(&refresh));
             scheduler::spawn(app.handle().clone());
-            if std::env::args().any(|a| a == MINIMIZED_FLAG)
-                && let Some(window) = app.get_webview_window("main")
-            {
-                window.hide()?;
+            // Started at login: only the tray, no webview until it is opened
+            // (the window is not created from the configuration: window.rs).
+            let minimized = std::env::args().any(|a| a == MINIMIZED_FLAG);
+            if !(minimized && app.tray_by_id("onramp").is_some()) {
+                window::open(app.handle(), None);
             }
             tracing::info!("Onramp desktop started");
             Ok(())
         })
         .on_window_event(|window, event| {
-            // Closing the window keeps the scheduler running in the tray.
+            // Closing the window keeps the scheduler running in the tray:
+            // the webview goes (window.rs says why), unless a setup is open.
             if let WindowEvent::CloseRequested { api, .. } = event
                 && window.app_handle().tray_by_id("onramp").is_some()
             {
-                api.prevent_close();
-                let _ = window.hide();
+                if window.app_handle().state::<window::WindowState>().keep() {
+                    api.prevent_close();
+                    let _ = window.hide();
+                } else {
+                    tracing::info!("window closed to the tray");
+                }
             }
         })
         .invoke_handler(commands::handler())
-        .run(tauri::generate_context!());
-    if let Err(error) = result {
-        eprintln!("onramp-desktop: cannot start: {error}");
-        std::process::exit(1);
-    }
+        .build(tauri::generate_context!());
+    let app = match result {
+        Ok(app) => app,
+        Err(error) => {
+            eprintln!("onramp-desktop: cannot start: {error}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|app, event| {
+        // The last window closing is not the end while the tray is there;
+        // "Quit" (an exit with a code) is.
+        if let tauri::RunEvent::ExitRequested {
+            code: None, api, ..
+        } = event
+            && app.tray_by_id("onramp").is_some()
+        {
+            api.prevent_exit();
+        }
+    });
 }
 
 /// A clicked notification: bring the window forward on its run, or on the
 /// rotation view of the credential a reminder is about.
 fn open_run<R: Runtime>(app: &AppHandle<R>, n: &Notification) {
     tracing::info!(profile = %n.profile, opens = ?n.opens, "notification clicked");
-    events::show_main_window(app);
-    match &n.opens {
-        Opens::Run(run) => events::emit(
-            app,
-            OPEN_RUN,
-            OpenRun {
-                profile: n.profile.clone(),
-                run_id: run.0,
-            },
-        ),
-        Opens::Credential { item } => events::emit(
-            app,
-            OPEN_CREDENTIAL,
-            OpenCredential {
-                profile: n.profile.clone(),
-                item: item.clone(),
-            },
-        ),
-    }
+    let target = match &n.opens {
+        Opens::Run(run) => window::OpenTarget::Run(OpenRun {
+            profile: n.profile.clone(),
+            run_id: run.0,
+        }),
+        Opens::Credential { item } => window::OpenTarget::Credential(OpenCredential {
+            profile: n.profile.clone(),
+            item: item.clone(),
+        }),
+    };
+    window::open(app, Some(target));
 }

@@ -11,7 +11,7 @@ use tauri::menu::{Menu, MenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Listener, Manager, Runtime};
 
-use crate::events::{self, HEALTH_CHANGED, OPEN_DASHBOARD};
+use crate::events::HEALTH_CHANGED;
 use crate::state::AppState;
 use crate::status::{self, Overall};
 
@@ -40,10 +40,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
         .show_menu_on_left_click(false)
         .on_menu_event(|app, event| match event.id.as_ref() {
             "sync_now" => crate::runs::sync_all(app),
-            "open" => {
-                events::show_main_window(app);
-                events::emit(app, OPEN_DASHBOARD, ());
-            }
+            "open" => crate::window::open(app, Some(crate::window::OpenTarget::Dashboard)),
             "quit" => app.exit(0),
             _ => {}
         })
@@ -54,7 +51,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<()> {
                 ..
             } = event
             {
-                events::show_main_window(tray.app_handle());
+                crate::window::open(tray.app_handle(), None);
             }
         })
         .build(app)?;

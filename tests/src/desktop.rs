@@ -61,13 +61,15 @@ fn tauri_driver() -> Result<PathBuf, String> {
 }
 
 /// An X server on a display of its own.
-struct Xvfb {
-    display: String,
+pub struct Xvfb {
+    /// The display, `:N`.
+    pub display: String,
     _process: ServerProcess,
 }
 
 impl Xvfb {
-    fn start(scratch: &Path) -> Result<Self, String> {
+    /// Starts Xvfb on a free display, its log in `scratch`.
+    pub fn start(scratch: &Path) -> Result<Self, String> {
         let number = (90..200)
             .find(|n| {
                 !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()

@@ -40,6 +40,7 @@ pub mod scim;
 pub mod session_bus;
 pub mod slapd;
 pub mod tls_proxy;
+pub mod x11_app;
 
 pub use samba::{SambaConfig, SambaDc, SambaTls, StrongAuth, UserSpec};
 pub use scim::ScimServer;

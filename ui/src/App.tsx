@@ -3,7 +3,7 @@
 // while the admin looks at another view, so nothing typed is lost) and the
 // manual runs; the views below it load their own data.
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import { listenToShell } from './api';
+import { keepWindow, listenToShell, takeOpenRequest } from './api';
 import { Nav } from './components/Nav';
 import { useNow } from './hooks/useNow';
 import { useSyncRuns } from './hooks/useSyncRuns';
@@ -25,7 +25,7 @@ interface OpenSetup {
 
 /** The whole page. */
 export function App() {
-  const [route, setRoute] = useState<Route>({ view: 'dashboard' });
+  const [route, setRoute] = useState<Route>(savedRoute);
   const [setup, setSetup] = useState<OpenSetup | null>(null);
   const [reloadToken, setReloadToken] = useState(0);
   const now = useNow();
@@ -37,6 +37,26 @@ export function App() {
     moved.current = true;
     setRoute(next);
   }, []);
+
+  // The shell destroys the window when it is closed to the tray, and builds
+  // it again on "Open Onramp": start where the admin was, unless the window
+  // was opened for something (a clicked notification, the tray's Open).
+  useEffect(() => saveRoute(route), [route]);
+  useEffect(() => {
+    void takeOpenRequest().then(
+      (target) => {
+        if (target === null) return;
+        if (target.view === 'run') navigate({ view: 'run', runId: target.run_id, profile: target.profile });
+        else if (target.view === 'credential') navigate({ view: 'credential', profile: target.profile, item: target.item });
+        else navigate({ view: 'dashboard' });
+      },
+      () => undefined,
+    );
+  }, [navigate]);
+  // A setup in progress lives in this page: closing only hides it then.
+  useEffect(() => {
+    void keepWindow(setup !== null).catch(() => undefined);
+  }, [setup]);
 
   useEffect(() => {
     let stop: (() => void) | null = null;
@@ -122,6 +142,28 @@ export function App() {
       </main>
     </>
   );
+}
+
+const ROUTE_KEY = 'onramp.route';
+
+/** The view the window showed when it was last closed (no secrets: view names and ids). */
+function savedRoute(): Route {
+  try {
+    const saved = JSON.parse(localStorage.getItem(ROUTE_KEY) ?? 'null') as Route | null;
+    // A setup is not kept across a closed window; its view is not either.
+    if (saved !== null && typeof saved.view === 'string' && saved.view !== 'wizard') return saved;
+  } catch {
+    // A damaged entry: start on the dashboard.
+  }
+  return { view: 'dashboard' };
+}
+
+function saveRoute(route: Route) {
+  try {
+    localStorage.setItem(ROUTE_KEY, JSON.stringify(route));
+  } catch {
+    // Storage unavailable: the next window starts on the dashboard.
+  }
 }
 
 function NoSetup({ navigate }: { navigate: (route: Route) => void }) {

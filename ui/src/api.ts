@@ -15,6 +15,7 @@ import type {
   LogTail,
   OpenCredential,
   OpenRun,
+  OpenTarget,
   ProfileList,
   ProfileSummary,
   Recheck,
@@ -147,6 +148,16 @@ export function diagnosticsPreview(): Promise<BundlePreview> {
 /** Saves the bundle of that preview. */
 export function diagnosticsSave(id: number): Promise<SavedBundle> {
   return call('diagnostics_save', { id });
+}
+
+/** What a newly opened window should show (a clicked notification, the tray's Open), once. */
+export function takeOpenRequest(): Promise<OpenTarget | null> {
+  return call('take_open_request');
+}
+
+/** While `keep`, closing the window only hides it, so an open setup survives. */
+export function keepWindow(keep: boolean): Promise<null> {
+  return call('keep_window', { keep });
 }
 
 /** The newest lines of today's log file. */

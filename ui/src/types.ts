@@ -667,6 +667,11 @@ profile: string,
 run_id: number, };
 
 /**
+ * What a newly built page opens on.
+ */
+export type OpenTarget = { "view": "dashboard" } | { "view": "run" } & OpenRun | { "view": "credential" } & OpenCredential;
+
+/**
  * One node of the tree: the base, an OU, or a container that holds users.
  */
 export type OuNode = { 

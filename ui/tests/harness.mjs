@@ -118,9 +118,11 @@ export function deferred() {
   return { promise, resolve, reject };
 }
 
-/** What every page's backend answers unless the test says otherwise: no expiring credentials. */
+/** What every page's backend answers unless the test says otherwise: no expiring credentials, no open request. */
 const DEFAULT_HANDLERS = {
   expiry_list: () => ({ now_unix: Math.floor(Date.now() / 1000), items: [] }),
+  take_open_request: () => null,
+  keep_window: () => null,
 };
 
 /**

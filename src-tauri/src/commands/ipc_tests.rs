@@ -45,6 +45,7 @@ fn app() -> App {
         // calls pass through the capability grants as in the app.
         .build(tauri::generate_context!(test = true))
         .unwrap();
+    app.manage(crate::window::WindowState::default());
     app.manage(AppState::with_secrets(
         Ok(paths.clone()),
         secrets.clone(),

@@ -23,4 +23,6 @@ commands! {
     app::read_logs,
     app::get_settings,
     app::set_autostart,
+    window::take_open_request,
+    window::keep_window,
 }

@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod expiry;
 pub mod profiles;
 pub mod sync;
+pub mod window;
 pub mod wizard;
 
 /// Turns the command list into the names and the handler that registers them.

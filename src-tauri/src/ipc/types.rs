@@ -90,6 +90,7 @@ fn declarations() -> Vec<Declaration> {
     collect.visit::<ExpiryList>();
     collect.visit::<Recheck>();
     collect.visit::<BundlePreview>();
+    collect.visit::<crate::window::OpenTarget>();
     collect.visit::<SavedBundle>();
     let mut found = collect.found;
     found.sort_by(|a, b| a.name.cmp(&b.name));

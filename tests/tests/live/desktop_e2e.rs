@@ -29,6 +29,11 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
             "desktop::a_clicked_expiry_reminder_opens_the_credential",
             a_clicked_expiry_reminder_opens_the_credential,
         ),
+        trial(
+            fx,
+            "desktop::closing_to_the_tray_ends_the_webview_and_open_builds_it_again",
+            closing_to_the_tray_ends_the_webview_and_open_builds_it_again,
+        ),
     ]
 }
 
@@ -639,4 +644,83 @@ fn clicked_reminder_opens_the_credential(app: &DesktopApp) -> Result<(), String>
             || text.clone(),
         )
     })
+}
+
+/// Closing the window to the tray (a window manager's close) ends its
+/// webview, WebKit's web process goes, the app and its tray stay; the
+/// tray's "Open Onramp" builds the window again. Started in the tray it has
+/// no WebKit process at all. The real app under Xvfb, without WebDriver
+/// (which ends the app with its last window).
+fn closing_to_the_tray_ends_the_webview_and_open_builds_it_again(
+    _fx: &Fixtures,
+) -> Result<(), String> {
+    use onramp_tests::x11_app::{
+        close_window, environment, spawn, tree, wait_for_web_process, wait_mapped,
+    };
+    let app = onramp_tests::desktop::app_binary()?;
+    let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let xvfb = onramp_tests::desktop::Xvfb::start(scratch.path())?;
+    let bus = onramp_tests::session_bus::SessionBus::start_bare()?;
+    let tray_host = onramp_tests::fake_tray_host::FakeTrayHost::serve(bus.address())?;
+    let env = environment(scratch.path(), &xvfb.display, bus.address());
+
+    let mut child = KillOnDrop(spawn(&app, &env, false)?);
+    let window = wait_mapped(
+        &xvfb.display,
+        "Onramp",
+        &mut child.0,
+        Duration::from_secs(60),
+    )?;
+    let tray = tray_host.wait_for_item(Duration::from_secs(30))?;
+    let pid = child.0.id();
+    wait_for_web_process(pid, true)?;
+    close_window(&xvfb.display, &window)?;
+    let after = wait_for_web_process(pid, false)?;
+    ensure(
+        child.0.try_wait().map_err(|e| e.to_string())?.is_none(),
+        || "the app exited when its window closed".to_owned(),
+    )?;
+    ensure(tray.alive()?, || "the tray icon went away".to_owned())?;
+    eprintln!("desktop e2e: closed to the tray: {after:?}");
+    tray.click("Open Onramp")?;
+    wait_mapped(
+        &xvfb.display,
+        "Onramp",
+        &mut child.0,
+        Duration::from_secs(60),
+    )?;
+    let again = wait_for_web_process(pid, true)?;
+    eprintln!("desktop e2e: opened again: {again:?}");
+    tray.click("Quit")?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.0.try_wait().map_err(|e| e.to_string())?.is_none() {
+        ensure(Instant::now() < deadline, || {
+            "Quit did not end the app".to_owned()
+        })?;
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let log = walk(&scratch.path().join("data/logs"))
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect::<String>();
+    ensure(
+        log.contains("window closed to the tray") && log.matches("window opened").count() == 2,
+        || log.clone(),
+    )?;
+
+    // Started at login: the tray, and no WebKit process.
+    let minimized = KillOnDrop(spawn(&app, &env, true)?);
+    tray_host.wait_for_item(Duration::from_secs(30))?;
+    std::thread::sleep(Duration::from_secs(2));
+    let names: Vec<String> = tree(minimized.0.id()).into_iter().map(|(_, n)| n).collect();
+    ensure(names == ["onramp-desktop"], || format!("{names:?}"))
+}
+
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
 }
