@@ -78,7 +78,17 @@ impl Xvfb {
             .ok_or("no free X display between :90 and :199")?;
         let display = format!(":{number}");
         let mut cmd = Command::new("Xvfb");
-        cmd.args([&display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"]);
+        // -noreset: no server reset when the last client leaves (a new
+        // client in that moment would fail to connect).
+        cmd.args([
+            &display,
+            "-screen",
+            "0",
+            "1280x900x24",
+            "-nolisten",
+            "tcp",
+            "-noreset",
+        ]);
         let mut process = ServerProcess::spawn("Xvfb", cmd, &scratch.join("xvfb.log"), scratch)?;
         let socket = PathBuf::from(format!("/tmp/.X11-unix/X{number}"));
         let deadline = Instant::now() + Duration::from_secs(15);

@@ -29,6 +29,28 @@ pub fn environment(root: &Path, display: &str, bus: &str) -> Vec<(String, String
     ]
 }
 
+/// Waits until the X server on `display` answers (its socket can exist a
+/// moment before it accepts clients, and GTK gives up at once).
+pub fn wait_display(display: &str) -> Result<(), String> {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let ok = Command::new("xwininfo")
+            .args(["-display", display, "-root"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .map_err(|e| format!("cannot run xwininfo: {e}"))?
+            .success();
+        if ok {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("the X server on {display} does not answer"));
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 /// Starts `app` (with `--minimized` when asked) in `env` only.
 pub fn spawn(app: &Path, env: &[(String, String)], minimized: bool) -> Result<Child, String> {
     let mut cmd = Command::new(app);

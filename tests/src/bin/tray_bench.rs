@@ -64,6 +64,7 @@ fn run() -> Result<(), String> {
     let bus = SessionBus::start_bare()?;
     let tray = FakeTrayHost::serve(bus.address())?;
     let env = environment(scratch.path(), &xvfb.display, bus.address());
+    onramp_tests::x11_app::wait_display(&xvfb.display)?;
 
     let mut shown = Vec::new();
     let mut open_pss = Vec::new();

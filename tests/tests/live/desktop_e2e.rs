@@ -663,6 +663,7 @@ fn closing_to_the_tray_ends_the_webview_and_open_builds_it_again(
     let bus = onramp_tests::session_bus::SessionBus::start_bare()?;
     let tray_host = onramp_tests::fake_tray_host::FakeTrayHost::serve(bus.address())?;
     let env = environment(scratch.path(), &xvfb.display, bus.address());
+    onramp_tests::x11_app::wait_display(&xvfb.display)?;
 
     let mut child = KillOnDrop(spawn(&app, &env, false)?);
     let window = wait_mapped(
