@@ -41,15 +41,26 @@ pub fn agent(ctx: &Context, tick_seconds: u64, watch_minutes: u32) -> Result<Exi
     let now = || time::OffsetDateTime::now_utc().unix_timestamp();
     tracing::info!("agent started");
     crate::runtime::block_on(async {
+        // The handlers are in place before the agent does anything, so a
+        // SIGTERM right after its first event is a clean stop, not a kill.
+        let signals = match Shutdown::listen() {
+            Ok(s) => Some(s),
+            Err(e) => {
+                tracing::warn!(
+                    "cannot listen for SIGTERM/SIGINT ({e}); Ctrl-C ends the agent at once"
+                );
+                None
+            }
+        };
         let work = agent.run(&now, &print);
         tokio::pin!(work);
+        let Some(mut signals) = signals else {
+            return work.await;
+        };
         tokio::select! {
             () = &mut work => {}
-            signal = shutdown_signal() => {
-                match signal {
-                    Ok(name) => tracing::info!("{name} received: stopping"),
-                    Err(e) => tracing::warn!("cannot listen for signals ({e}); stopping"),
-                }
+            name = signals.recv() => {
+                tracing::info!("{name} received: stopping");
                 stop.request();
                 work.await;
             }
@@ -59,22 +70,47 @@ pub fn agent(ctx: &Context, tick_seconds: u64, watch_minutes: u32) -> Result<Exi
     Ok(Exit::Ok)
 }
 
-/// Waits for SIGTERM or SIGINT; returns its name.
+/// SIGTERM and SIGINT, listened for.
 #[cfg(unix)]
-async fn shutdown_signal() -> std::io::Result<&'static str> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut term = signal(SignalKind::terminate())?;
-    let mut int = signal(SignalKind::interrupt())?;
-    tokio::select! {
-        _ = term.recv() => Ok("SIGTERM"),
-        _ = int.recv() => Ok("SIGINT"),
+struct Shutdown {
+    term: tokio::signal::unix::Signal,
+    int: tokio::signal::unix::Signal,
+}
+
+#[cfg(unix)]
+impl Shutdown {
+    /// Installs the handlers (inside the runtime).
+    fn listen() -> std::io::Result<Self> {
+        use tokio::signal::unix::{SignalKind, signal};
+        Ok(Self {
+            term: signal(SignalKind::terminate())?,
+            int: signal(SignalKind::interrupt())?,
+        })
+    }
+
+    /// Waits for either; its name.
+    async fn recv(&mut self) -> &'static str {
+        tokio::select! {
+            _ = self.term.recv() => "SIGTERM",
+            _ = self.int.recv() => "SIGINT",
+        }
     }
 }
 
-/// Waits for Ctrl-C (the service wrapper stops the agent the same way).
+/// Ctrl-C (the service wrapper stops the agent the same way).
 #[cfg(not(unix))]
-async fn shutdown_signal() -> std::io::Result<&'static str> {
-    tokio::signal::ctrl_c().await.map(|()| "Ctrl-C")
+struct Shutdown;
+
+#[cfg(not(unix))]
+impl Shutdown {
+    fn listen() -> std::io::Result<Self> {
+        Ok(Self)
+    }
+
+    async fn recv(&mut self) -> &'static str {
+        let _ = tokio::signal::ctrl_c().await;
+        "Ctrl-C"
+    }
 }
 
 /// A seed for the schedule's jitter: different per start and per machine.
