@@ -34,13 +34,23 @@ pub struct SavedBundle {
     pub bytes: u64,
 }
 
-/// The bundle shown to the admin, kept until it is saved or replaced.
+/// The bundle shown to the admin, kept until it is saved or replaced, and
+/// how many previews there were (each preview's id).
 #[derive(Default)]
-pub struct PendingBundle(std::sync::Mutex<Option<(u64, Bundle)>>);
+pub struct PendingBundle {
+    shown: std::sync::Mutex<Option<(u64, Bundle)>>,
+    previews: std::sync::atomic::AtomicU64,
+}
 
 impl PendingBundle {
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<(u64, Bundle)>> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
+        self.shown.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn next_id(&self) -> u64 {
+        self.previews
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+            + 1
     }
 }
 
@@ -66,7 +76,7 @@ pub async fn diagnostics_preview<R: Runtime>(
             .data_dir
             .join("diagnostics")
             .join(&bundle.suggested_name);
-        let id = u64::try_from(now).unwrap_or(0) ^ bundle.files.len() as u64;
+        let id = state.pending_bundle.next_id();
         let preview = BundlePreview {
             id,
             files: bundle.files.clone(),

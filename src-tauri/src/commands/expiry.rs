@@ -6,8 +6,8 @@ use tauri::{AppHandle, Manager, Runtime};
 use onramp_engine::check::CheckResult;
 use onramp_engine::error::{ErrorReport, ToReport};
 use onramp_engine::expiring::list::{self, ExpiryList, ExpiryRow};
+use onramp_engine::expiring::recheck::{Rechecked, recheck_item};
 use onramp_engine::expiry::ExpiryStore;
-use onramp_engine::ops;
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -35,8 +35,9 @@ pub struct Recheck {
 }
 
 /// Runs the check that sees `profile`'s credential `item` now, records what
-/// it saw, and answers with the results and the credential's new state (a
-/// renewed certificate's new end ends its reminders).
+/// it saw (`expiring::recheck::recheck_item`, as the daily re-check does),
+/// and answers with the results and the credential's new state (a renewed
+/// certificate's new end ends its reminders; none when it is gone).
 #[tauri::command(rename_all = "snake_case")]
 pub async fn recheck_credential<R: Runtime>(
     app: AppHandle<R>,
@@ -46,27 +47,28 @@ pub async fn recheck_credential<R: Runtime>(
     let emitter = app.clone();
     let answer = engine::run(move || async move {
         let state = app.state::<AppState>();
-        let paths = state.paths()?;
         let profiles = state.profiles()?;
-        let loaded = profiles.load(&profile).map_err(|e| e.to_report())?;
+        let store = ExpiryStore::new(&state.paths()?.data_dir);
         let now = now_unix();
-        let checked = ops::recheck(&state.registry, &loaded, state.secrets.as_ref(), &item, now)
-            .await
-            .map_err(|e| e.to_report())?;
-        let store = ExpiryStore::new(&paths.data_dir);
-        let seen = checked.credentials.iter().any(|c| c.item == item);
-        if seen {
-            store
-                .record(checked.credentials)
-                .map_err(|e| ErrorReport::new(onramp_engine::ErrorCode::Io, e.to_string()))?;
-        }
-        let listed = list::load(&store, &profiles, now).map_err(|e| e.to_report())?;
-        let credential = listed
-            .items
-            .into_iter()
-            .find(|r| r.profile == profile && r.item == item && seen);
+        let (results, outcome) = recheck_item(
+            &state.registry,
+            &profiles,
+            state.secrets.as_ref(),
+            &store,
+            (&profile, &item),
+            now,
+        )
+        .await?;
+        let credential = match outcome {
+            Rechecked::Forgotten => None,
+            _ => list::load(&store, &profiles, now)
+                .map_err(|e| e.to_report())?
+                .items
+                .into_iter()
+                .find(|r| r.profile == profile && r.item == item),
+        };
         Ok(Recheck {
-            results: checked.results,
+            results,
             credential,
         })
     })

@@ -4,6 +4,7 @@ use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 use onramp_base::error::{ErrorCode, ErrorReport, ToReport};
+use onramp_base::log_file::DailyLogFile;
 use onramp_base::paths::AppPaths;
 use onramp_connector::expiry::ExpiryStore;
 use onramp_profile::ProfileStore;
@@ -303,12 +304,18 @@ fn logs(from: &Sources<'_>, raw: &mut Raw) {
             .push(format!("no log folder at {}", dir.display()));
         return;
     };
-    let oldest = day(from.now_unix - (LOG_DAYS - 1) * crate::expiring::DAY);
+    // The daily files' names sort by date: compare them with the name of
+    // the oldest day kept.
+    let oldest = DailyLogFile::file_name(from.now_unix - (LOG_DAYS - 1) * crate::expiring::DAY);
     let mut names: Vec<String> = read
         .flatten()
         .filter_map(|e| e.file_name().into_string().ok())
-        .filter(|n| n.starts_with(onramp_base::logging::LOG_FILE_PREFIX) && n.ends_with(".log"))
-        .filter(|n| log_day(n).is_some_and(|d| d.as_str() >= oldest.as_str()))
+        .filter(|n| {
+            n.len() == oldest.len()
+                && n.starts_with(onramp_base::logging::LOG_FILE_PREFIX)
+                && n.ends_with(".log")
+                && n.as_str() >= oldest.as_str()
+        })
         .collect();
     names.sort();
     for name in names {
@@ -327,20 +334,6 @@ fn logs(from: &Sources<'_>, raw: &mut Raw) {
             Err(e) => raw.notes.push(format!("logs/{name}: cannot read: {e}")),
         }
     }
-}
-
-/// `onramp.2026-12-02.log` → `2026-12-02`.
-fn log_day(name: &str) -> Option<String> {
-    let day = name
-        .strip_prefix(onramp_base::logging::LOG_FILE_PREFIX)?
-        .strip_prefix('.')?
-        .strip_suffix(".log")?;
-    (day.len() == 10).then(|| day.to_owned())
-}
-
-/// The UTC date of `unix`, `YYYY-MM-DD`.
-fn day(unix: i64) -> String {
-    utc(unix).chars().take(10).collect()
 }
 
 /// `YYYYMMDD-HHMMSS` of `unix`, UTC.

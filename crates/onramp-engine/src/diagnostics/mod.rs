@@ -31,9 +31,3 @@ pub const FAILED_RUNS: usize = 20;
 
 #[cfg(test)]
 mod tests;
-
-/// The UTC date of `unix` as the log files name it, for the tests.
-#[cfg(test)]
-fn collect_tests_day(unix: i64) -> String {
-    crate::expiring::utc(unix).chars().take(10).collect()
-}

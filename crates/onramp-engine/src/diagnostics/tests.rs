@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use onramp_base::check::CheckResult;
+use onramp_base::log_file::DailyLogFile;
 use onramp_base::paths::AppPaths;
 use onramp_profile::ProfileStore;
 use onramp_secrets::{MemoryStore, Secret, SecretName, SecretStore};
@@ -253,17 +254,17 @@ fn fourteen_days_of_large_logs_stay_under_the_bound() {
             (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
         )
     };
-    let today = crate::diagnostics::collect_tests_day(NOW);
+    let today = DailyLogFile::file_name(NOW);
     for back in 0..14 {
         let unix = NOW - back * DAY;
-        let date = crate::diagnostics::collect_tests_day(unix);
+        let name = DailyLogFile::file_name(unix);
         let mut text = String::new();
         let mut i = 0;
         while text.len() < 6 * 1024 * 1024 {
             text.push_str(&line(back + 1, i));
             i += 1;
         }
-        std::fs::write(m.paths.log_dir().join(format!("onramp.{date}.log")), text).unwrap();
+        std::fs::write(m.paths.log_dir().join(name), text).unwrap();
     }
     let bundle = collect(&sources(&m)).unwrap();
     let logs: Vec<&BundleFile> = bundle
@@ -277,10 +278,7 @@ fn fourteen_days_of_large_logs_stay_under_the_bound() {
         "{:?}",
         logs.iter().map(|f| &f.path).collect::<Vec<_>>()
     );
-    assert!(
-        logs.iter()
-            .any(|f| f.path == format!("logs/onramp.{today}.log"))
-    );
+    assert!(logs.iter().any(|f| f.path == format!("logs/{today}")));
     for f in &logs {
         assert!(f.bytes <= LOG_TAIL_BYTES as u64);
         let text = std::str::from_utf8(bundle.content(&f.path).unwrap()).unwrap();

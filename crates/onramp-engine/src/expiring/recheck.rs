@@ -11,8 +11,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use onramp_base::check::CheckStatus;
-use onramp_base::error::ToReport;
+use onramp_base::check::{CheckResult, CheckStatus};
+use onramp_base::error::{ErrorReport, ToReport};
 use onramp_connector::Registry;
 use onramp_connector::expiry::{CredentialItem, ExpiryStore};
 use onramp_profile::ProfileStore;
@@ -148,38 +148,63 @@ async fn recheck_one(
     item: &CredentialItem,
     now_unix: i64,
 ) -> Rechecked {
-    let profile = match from.profiles.load(&item.profile) {
-        Ok(p) => p,
-        Err(e) => return Rechecked::Failed(e.to_report().message),
-    };
-    let checked =
-        match ops::recheck(from.registry, &profile, from.secrets, &item.item, now_unix).await {
-            Ok(c) => c,
-            Err(e) => return Rechecked::Failed(e.to_report().message),
-        };
-    let seen = checked.credentials.iter().any(|c| c.item == item.item);
+    match recheck_item(
+        from.registry,
+        from.profiles,
+        from.secrets,
+        records,
+        (&item.profile, &item.item),
+        now_unix,
+    )
+    .await
+    {
+        Ok((_, outcome)) => outcome,
+        Err(e) => Rechecked::Failed(e.message),
+    }
+}
+
+/// Runs the check that sees `profile`'s credential `item` and records what
+/// it found: the new credential (renewed or not), or, when the check passed
+/// without seeing one, that it is gone. The results and what came of them;
+/// an error when the check could not run at all (no such profile, a
+/// missing secret).
+pub async fn recheck_item(
+    registry: &Registry,
+    profiles: &ProfileStore,
+    secrets: &dyn SecretStore,
+    records: &ExpiryStore,
+    (profile, item): (&str, &str),
+    now_unix: i64,
+) -> Result<(Vec<CheckResult>, Rechecked), ErrorReport> {
+    let loaded = profiles.load(profile).map_err(|e| e.to_report())?;
+    let checked = ops::recheck(registry, &loaded, secrets, item, now_unix)
+        .await
+        .map_err(|e| e.to_report())?;
+    let seen = checked.credentials.iter().any(|c| c.item == item);
     let passed = !checked.results.is_empty()
         && checked
             .results
             .iter()
             .all(|r| matches!(r.status, CheckStatus::Pass | CheckStatus::Warn));
-    if seen {
-        return match records.record(checked.credentials) {
+    let outcome = if seen {
+        match records.record(checked.credentials) {
             Ok(_) => Rechecked::Confirmed,
             Err(e) => Rechecked::Failed(e.to_string()),
-        };
-    }
-    if passed {
-        return match records.forget(&item.profile, &item.item) {
+        }
+    } else if passed {
+        match records.forget(profile, item) {
             Ok(_) => Rechecked::Forgotten,
             Err(e) => Rechecked::Failed(e.to_string()),
-        };
-    }
-    let why = checked
-        .results
-        .iter()
-        .find(|r| r.status == CheckStatus::Fail)
-        .map(|r| format!("{}: {}", r.id, r.summary))
-        .unwrap_or_else(|| format!("{} did not run", item.item));
-    Rechecked::Failed(why)
+        }
+    } else {
+        Rechecked::Failed(
+            checked
+                .results
+                .iter()
+                .find(|r| r.status == CheckStatus::Fail)
+                .map(|r| format!("{}: {}", r.id, r.summary))
+                .unwrap_or_else(|| format!("{item} did not run")),
+        )
+    };
+    Ok((checked.results, outcome))
 }
