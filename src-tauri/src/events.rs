@@ -10,6 +10,8 @@ pub const HEALTH_CHANGED: &str = "onramp://health-changed";
 pub const OPEN_RUN: &str = "onramp://open-run";
 /// A reminder was clicked: show the credential's rotation view.
 pub const OPEN_CREDENTIAL: &str = "onramp://open-credential";
+/// An update check or install ended: the payload is the new `UpdateStatus`.
+pub const UPDATE_CHANGED: &str = "onramp://update-changed";
 /// The tray's "Open".
 pub const OPEN_DASHBOARD: &str = "onramp://open-dashboard";
 

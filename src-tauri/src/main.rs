@@ -27,6 +27,7 @@ mod scheduler;
 mod state;
 mod status;
 mod tray;
+mod updates;
 mod window;
 
 use std::sync::Arc;
@@ -53,6 +54,7 @@ fn main() {
         .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
             window::open(app, None);
         }))
+        .plugin(tauri_plugin_updater::Builder::new().build())
         .plugin(tauri_plugin_autostart::init(
             MacosLauncher::LaunchAgent,
             Some(vec![MINIMIZED_FLAG]),
@@ -64,6 +66,8 @@ fn main() {
             })));
             app.manage(state::AppState::new(paths.clone(), notifier));
             app.manage(window::WindowState::default());
+            let version = app.package_info().version.to_string();
+            app.manage(updates::Updates::new(version, None));
             if let Err(e) = tray::build(app.handle()) {
                 // A desktop without a tray area still gets the window and the scheduler.
                 tracing::warn!("no tray icon: {e}");

@@ -22,8 +22,8 @@ use onramp_engine::sync::store::FILE_NAME;
 
 /// How often the due times are looked at.
 const TICK: Duration = Duration::from_secs(20);
-/// How often the expiring credentials are looked at (the re-checks are
-/// daily; this is how soon after a due time they happen).
+/// How often the expiring credentials and the update check are looked at
+/// (both are daily; this is how soon after a due time they happen).
 const WATCH_EVERY: Duration = Duration::from_secs(600);
 
 /// Starts the scheduler task for the app's lifetime.
@@ -36,6 +36,7 @@ pub fn spawn<R: Runtime>(app: AppHandle<R>) {
             if watched.is_none_or(|at| at.elapsed() >= WATCH_EVERY) {
                 watched = Some(std::time::Instant::now());
                 tauri::async_runtime::spawn(watch_credentials(app.clone()));
+                tauri::async_runtime::spawn(check_updates(app.clone()));
             }
             let woken = async { app.state::<AppState>().scheduler_wake.notified().await };
             let woken = tokio::select! {
@@ -100,6 +101,21 @@ async fn watch_credentials<R: Runtime>(app: AppHandle<R>) {
         Ok(true) => events::emit(&app, HEALTH_CHANGED, ()),
         Ok(false) => {}
         Err(e) => tracing::warn!("expiring credentials: {}", e.message),
+    }
+}
+
+/// The automatic update check, on start and daily (`crate::updates`); the
+/// window hears of its outcome.
+async fn check_updates<R: Runtime>(app: AppHandle<R>) {
+    let Ok(paths) = app.state::<AppState>().paths() else {
+        return;
+    };
+    let updates = app.state::<crate::updates::Updates>();
+    if let Some(status) = updates
+        .check_if_due(&app, &paths.config_dir, now_unix())
+        .await
+    {
+        events::emit(&app, events::UPDATE_CHANGED, status);
     }
 }
 

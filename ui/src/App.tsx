@@ -5,8 +5,10 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { keepWindow, listenToShell, takeOpenRequest } from './api';
 import { Nav } from './components/Nav';
+import { UpdateBanner } from './components/UpdateBanner';
 import { useNow } from './hooks/useNow';
 import { useSyncRuns } from './hooks/useSyncRuns';
+import { useUpdates } from './hooks/useUpdates';
 import type { Route } from './routes';
 import { CredentialView } from './views/CredentialView';
 import { Dashboard } from './views/Dashboard';
@@ -31,6 +33,8 @@ export function App() {
   const now = useNow();
   const reloadDashboard = useCallback(() => setReloadToken((n) => n + 1), []);
   const syncs = useSyncRuns(reloadDashboard);
+  const updates = useUpdates();
+  const updateReceived = updates.received;
   const moved = useRef(false);
 
   const navigate = useCallback((next: Route) => {
@@ -66,6 +70,7 @@ export function App() {
       openRun: (target) => navigate({ view: 'run', runId: target.run_id, profile: target.profile }),
       openCredential: (target) => navigate({ view: 'credential', profile: target.profile, item: target.item }),
       openDashboard: () => navigate({ view: 'dashboard' }),
+      updateChanged: updateReceived,
     }).then((unlisten) => {
       if (cancelled) unlisten();
       else {
@@ -79,7 +84,7 @@ export function App() {
       cancelled = true;
       stop?.();
     };
-  }, [reloadDashboard, navigate]);
+  }, [reloadDashboard, navigate, updateReceived]);
 
   // After a navigation, move the focus to the new view's heading so keyboard
   // and screen-reader users start reading at the top of it.
@@ -111,6 +116,7 @@ export function App() {
           }
         />
       </header>
+      <UpdateBanner updates={updates} />
       <main>
         {route.view === 'dashboard' && (
           <Dashboard reloadToken={reloadToken} now={now} syncs={syncs} navigate={navigate} onStart={startSetup} />
@@ -138,7 +144,7 @@ export function App() {
           />
         )}
         {route.view === 'logs' && <LogsView />}
-        {route.view === 'settings' && <SettingsView />}
+        {route.view === 'settings' && <SettingsView updates={updates} />}
       </main>
     </>
   );

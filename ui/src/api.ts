@@ -25,6 +25,7 @@ import type {
   Settings,
   SyncEvent,
   SyncReport,
+  UpdateStatus,
   Wizard,
   WizardSummary,
 } from './types';
@@ -175,12 +176,33 @@ export function setAutostart(enabled: boolean): Promise<Settings> {
   return call('set_autostart', { enabled });
 }
 
+/** Where the update process is (Settings, the update banner). */
+export function updateStatus(): Promise<UpdateStatus> {
+  return call('update_status');
+}
+
+/** Asks the update server now. */
+export function updateCheck(): Promise<UpdateStatus> {
+  return call('update_check');
+}
+
+/** Downloads, verifies and installs the offered release (refused while a sync runs). */
+export function updateInstall(): Promise<UpdateStatus> {
+  return call('update_install');
+}
+
+/** Restarts Onramp into the installed release. */
+export function updateRestart(): Promise<null> {
+  return call('update_restart');
+}
+
 /** What the window does when the shell emits one of its events. */
 export interface ShellEventHandlers {
   healthChanged: () => void;
   openRun: (target: OpenRun) => void;
   openCredential: (target: OpenCredential) => void;
   openDashboard: () => void;
+  updateChanged: (status: UpdateStatus) => void;
 }
 
 /**
@@ -195,6 +217,7 @@ export async function listenToShell(handlers: ShellEventHandlers): Promise<Unlis
     listen<OpenRun>('onramp://open-run', (event) => handlers.openRun(event.payload)),
     listen<OpenCredential>('onramp://open-credential', (event) => handlers.openCredential(event.payload)),
     listen<null>('onramp://open-dashboard', () => handlers.openDashboard()),
+    listen<UpdateStatus>('onramp://update-changed', (event) => handlers.updateChanged(event.payload)),
   ]);
   return () => unlisten.forEach((stop) => stop());
 }

@@ -366,7 +366,7 @@ skipped: Array<SurveySkippedUser>, };
 /**
  * Stable, machine-readable error categories shared by the CLI and the UI.
  */
-export type ErrorCode = "invalid_input" | "profile_not_found" | "profile_invalid" | "profile_exists" | "secret_not_found" | "secret_store" | "io" | "not_supported" | "already_running" | "internal" | "stopped";
+export type ErrorCode = "invalid_input" | "profile_not_found" | "profile_invalid" | "profile_exists" | "secret_not_found" | "secret_store" | "io" | "not_supported" | "already_running" | "internal" | "stopped" | "untrusted";
 
 /**
  * What an engine error looks like at the IPC and CLI boundary.
@@ -1128,6 +1128,63 @@ guard: Array<string>,
  * Counts of what was applied.
  */
 applied: ApplyCounts, };
+
+/**
+ * A release newer than this one.
+ */
+export type UpdateOffer = { 
+/**
+ * Its version.
+ */
+version: string, 
+/**
+ * The release notes the server sent.
+ */
+notes: string | null, 
+/**
+ * When it was published (Unix seconds), if the server said.
+ */
+published_at: number | null, };
+
+/**
+ * Where the update process is.
+ */
+export type UpdatePhase = "not_checked" | "checking" | "not_configured" | "up_to_date" | "available" | "installing" | "installed" | "failed";
+
+/**
+ * What the Settings view and the update banner show.
+ */
+export type UpdateStatus = { 
+/**
+ * This build's version.
+ */
+current_version: string, 
+/**
+ * Where things are.
+ */
+phase: UpdatePhase, 
+/**
+ * The release offered, while there is one (also while installing and
+ * after a failed install, which can be tried again).
+ */
+offer: UpdateOffer | null, 
+/**
+ * The server's newest version when it is not newer than this one (an
+ * older one is a downgrade, never offered).
+ */
+newest: string | null, 
+/**
+ * When the last check ended (Unix seconds).
+ */
+checked_at: number | null, 
+/**
+ * Why the last check or install failed.
+ */
+error: ErrorReport | null, 
+/**
+ * Whether the app checks on start and daily.
+ */
+automatic: boolean, };
 
 /**
  * An update of an existing platform user.

@@ -82,3 +82,11 @@ export function expiryRow(index, changes = {}) {
 
 /** What diagnostics_preview answers: three files, two with something removed. */
 export const BUNDLE_PREVIEW = FIXTURES.bundle_preview;
+
+/** What update_status answers before any check. */
+export const UPDATE_NOT_CHECKED = FIXTURES.update_not_checked;
+
+/** An update status: 0.2.0 offered, with `changes` applied. */
+export function updateStatus(changes = {}) {
+  return vary(FIXTURES.update_available, changes, 'UpdateStatus');
+}

@@ -12,6 +12,7 @@ import { createServer } from 'node:http';
 import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { UPDATE_NOT_CHECKED } from './fixtures.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const DIST = resolve(here, '../dist');
@@ -120,6 +121,7 @@ export function deferred() {
 
 /** What every page's backend answers unless the test says otherwise: no expiring credentials, no open request. */
 const DEFAULT_HANDLERS = {
+  update_status: () => UPDATE_NOT_CHECKED,
   expiry_list: () => ({ now_unix: Math.floor(Date.now() / 1000), items: [] }),
   take_open_request: () => null,
   keep_window: () => null,

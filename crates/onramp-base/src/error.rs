@@ -35,12 +35,14 @@ pub enum ErrorCode {
     Internal,
     /// The operation was stopped as asked (a shutdown) before it did anything.
     Stopped,
+    /// Something received failed verification (an update's signature) and was refused.
+    Untrusted,
 }
 
 impl ErrorCode {
     /// Every code, in declaration order (the UI's `ErrorCode` union must
     /// list exactly these; a test checks `ui/src/types.ts`).
-    pub const ALL: [ErrorCode; 11] = [
+    pub const ALL: [ErrorCode; 12] = [
         ErrorCode::InvalidInput,
         ErrorCode::ProfileNotFound,
         ErrorCode::ProfileInvalid,
@@ -52,6 +54,7 @@ impl ErrorCode {
         ErrorCode::AlreadyRunning,
         ErrorCode::Internal,
         ErrorCode::Stopped,
+        ErrorCode::Untrusted,
     ];
 
     /// The code's wire name, as serialised.
@@ -68,6 +71,7 @@ impl ErrorCode {
             ErrorCode::AlreadyRunning => "already_running",
             ErrorCode::Internal => "internal",
             ErrorCode::Stopped => "stopped",
+            ErrorCode::Untrusted => "untrusted",
         }
     }
 }

@@ -45,7 +45,8 @@ impl Failure {
             ErrorCode::Io
             | ErrorCode::AlreadyRunning
             | ErrorCode::Internal
-            | ErrorCode::Stopped => Exit::Failed,
+            | ErrorCode::Stopped
+            | ErrorCode::Untrusted => Exit::Failed,
         }
     }
 

@@ -25,6 +25,7 @@ pub mod schedule;
 pub mod secrets;
 pub mod status;
 pub mod step_checks;
+pub mod updates;
 
 pub use onramp_base::{ErrorCode, ErrorReport, ToReport};
 pub use onramp_base::{check, error, http, logging, parallel, paths, runtime, tls};

@@ -50,12 +50,18 @@ pub enum RunnerError {
     /// The sync could not start or record its run.
     #[error(transparent)]
     Sync(#[from] OpError),
+    /// Runs are held off for a while (an update is being installed).
+    #[error("syncs are held while {0}; the run starts at its next due time")]
+    Held(&'static str),
+    /// Something that must not overlap a sync was asked for while one runs.
+    #[error("a sync of {} is running; try again when it has finished", .0.join(", "))]
+    Busy(Vec<String>),
 }
 
 impl ToReport for RunnerError {
     fn to_report(&self) -> ErrorReport {
         match self {
-            RunnerError::AlreadyRunning(_) => {
+            RunnerError::AlreadyRunning(_) | RunnerError::Held(_) | RunnerError::Busy(_) => {
                 ErrorReport::new(ErrorCode::AlreadyRunning, self.to_string())
             }
             RunnerError::Profile(e) => e.to_report(),
@@ -72,8 +78,15 @@ pub struct SyncRunner {
     registry: Arc<Registry>,
     secrets: Arc<dyn SecretStore>,
     notifier: Arc<dyn Notifier>,
-    running: Mutex<HashSet<String>>,
+    slots: Mutex<Slots>,
     stop: StopSignal,
+}
+
+/// The runs in progress, and whether new ones are held off.
+#[derive(Default)]
+struct Slots {
+    running: HashSet<String>,
+    held: Option<&'static str>,
 }
 
 impl SyncRunner {
@@ -91,7 +104,7 @@ impl SyncRunner {
             registry,
             secrets,
             notifier,
-            running: Mutex::new(HashSet::new()),
+            slots: Mutex::new(Slots::default()),
             stop: StopSignal::new(),
         }
     }
@@ -104,7 +117,25 @@ impl SyncRunner {
 
     /// Whether a run of `profile_name` is in progress.
     pub fn is_running(&self, profile_name: &str) -> bool {
-        self.lock().contains(profile_name)
+        self.lock().running.contains(profile_name)
+    }
+
+    /// Holds off every new run while the returned guard lives, `why` saying
+    /// what for (shown to a run that is turned away). Fails with
+    /// [`RunnerError::Busy`] when runs are in progress: the caller waits for
+    /// them rather than cutting one short.
+    pub fn hold(&self, why: &'static str) -> Result<RunHold<'_>, RunnerError> {
+        let mut slots = self.lock();
+        if !slots.running.is_empty() {
+            let mut names: Vec<String> = slots.running.iter().cloned().collect();
+            names.sort();
+            return Err(RunnerError::Busy(names));
+        }
+        if let Some(other) = slots.held {
+            return Err(RunnerError::Held(other));
+        }
+        slots.held = Some(why);
+        Ok(RunHold { runner: self })
     }
 
     /// Syncs profile `profile_name` (applying, not a preview) at `now_unix`,
@@ -176,7 +207,11 @@ impl SyncRunner {
     }
 
     fn claim(&self, profile_name: &str) -> Result<Slot<'_>, RunnerError> {
-        if !self.lock().insert(profile_name.to_owned()) {
+        let mut slots = self.lock();
+        if let Some(why) = slots.held {
+            return Err(RunnerError::Held(why));
+        }
+        if !slots.running.insert(profile_name.to_owned()) {
             return Err(RunnerError::AlreadyRunning(profile_name.to_owned()));
         }
         Ok(Slot {
@@ -185,9 +220,20 @@ impl SyncRunner {
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, HashSet<String>> {
+    fn lock(&self) -> MutexGuard<'_, Slots> {
         // The set stays consistent even if a holder panicked.
-        self.running.lock().unwrap_or_else(|p| p.into_inner())
+        self.slots.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// New runs held off; released on drop.
+pub struct RunHold<'a> {
+    runner: &'a SyncRunner,
+}
+
+impl Drop for RunHold<'_> {
+    fn drop(&mut self) {
+        self.runner.lock().held = None;
     }
 }
 
@@ -199,7 +245,7 @@ struct Slot<'a> {
 
 impl Drop for Slot<'_> {
     fn drop(&mut self) {
-        self.runner.lock().remove(&self.name);
+        self.runner.lock().running.remove(&self.name);
     }
 }
 
@@ -392,6 +438,54 @@ mod tests {
             .block_on(s.runner.run("corp", T0 + 900, &|_| {}))
             .unwrap();
         assert_eq!(again.run.0, first.run.0 + 1);
+    }
+
+    #[test]
+    fn a_hold_waits_for_running_syncs_and_turns_new_ones_away() {
+        let s = setup(false);
+        let in_run = Arc::new(Barrier::new(2));
+        let tried = Arc::new(Barrier::new(2));
+        let first = {
+            let runner = s.runner.clone();
+            let (in_run, tried) = (in_run.clone(), tried.clone());
+            std::thread::spawn(move || {
+                let hold = move |e: SyncProgress| {
+                    if matches!(e, SyncProgress::Started { .. }) {
+                        in_run.wait();
+                        tried.wait();
+                    }
+                };
+                runtime().block_on(runner.run("corp", T0, &hold))
+            })
+        };
+        in_run.wait();
+        let busy = s.runner.hold("an update is installed").err().unwrap();
+        assert!(
+            matches!(busy, RunnerError::Busy(ref names) if names == &["corp"]),
+            "{busy:?}"
+        );
+        tried.wait();
+        first.join().unwrap().unwrap();
+
+        let hold = s.runner.hold("an update is installed").unwrap();
+        let refused = runtime()
+            .block_on(s.runner.run("corp", T0 + 900, &|_| {}))
+            .unwrap_err();
+        assert!(
+            refused
+                .to_string()
+                .contains("held while an update is installed"),
+            "{refused}"
+        );
+        assert!(matches!(
+            s.runner.hold("another"),
+            Err(RunnerError::Held("an update is installed"))
+        ));
+        drop(hold);
+        let report = runtime()
+            .block_on(s.runner.run("corp", T0 + 1800, &|_| {}))
+            .unwrap();
+        assert_eq!(report.status, RunStatus::Failed);
     }
 
     #[test]

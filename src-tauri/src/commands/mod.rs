@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod expiry;
 pub mod profiles;
 pub mod sync;
+pub mod updates;
 pub mod window;
 pub mod wizard;
 

@@ -25,6 +25,7 @@ use onramp_engine::wizard::{self, Wizard};
 
 use crate::commands::diagnostics::BundlePreview;
 use crate::dto::WizardSummary;
+use crate::updates::{UpdateOffer, UpdatePhase, UpdateStatus};
 use onramp_engine::diagnostics::BundleFile;
 
 /// The base DN of the sample directory.
@@ -57,6 +58,10 @@ struct Fixtures {
     expiry: ExpiryList,
     /// What `diagnostics_preview` answers.
     bundle_preview: BundlePreview,
+    /// What `update_status` answers before any check.
+    update_not_checked: UpdateStatus,
+    /// What `update_check` answers when 0.2.0 is offered.
+    update_available: UpdateStatus,
 }
 
 fn build() -> Fixtures {
@@ -179,6 +184,28 @@ fn build() -> Fixtures {
             last_run: None,
             next_run_at: None,
             running: false,
+        },
+        update_not_checked: UpdateStatus {
+            current_version: "0.1.0".into(),
+            phase: UpdatePhase::NotChecked,
+            offer: None,
+            newest: None,
+            checked_at: None,
+            error: None,
+            automatic: true,
+        },
+        update_available: UpdateStatus {
+            current_version: "0.1.0".into(),
+            phase: UpdatePhase::Available,
+            offer: Some(UpdateOffer {
+                version: "0.2.0".into(),
+                notes: Some("Faster directory reads.\nFixes the tray on GNOME.".into()),
+                published_at: Some(1_796_119_200),
+            }),
+            newest: None,
+            checked_at: Some(1_796_200_000),
+            error: None,
+            automatic: true,
         },
     }
 }

@@ -92,6 +92,7 @@ fn declarations() -> Vec<Declaration> {
     collect.visit::<BundlePreview>();
     collect.visit::<crate::window::OpenTarget>();
     collect.visit::<SavedBundle>();
+    collect.visit::<crate::updates::UpdateStatus>();
     let mut found = collect.found;
     found.sort_by(|a, b| a.name.cmp(&b.name));
     found

@@ -1,13 +1,15 @@
-// App settings: whether Onramp starts at login; the diagnostic bundle.
+// App settings: whether Onramp starts at login; updates; the diagnostic bundle.
 import { useState } from 'preact/hooks';
 import { getSettings, setAutostart, toErrorReport } from '../api';
 import { DiagnosticsExport } from '../components/DiagnosticsExport';
 import { ErrorBody, ErrorPanel } from '../components/ErrorPanel';
+import { UpdateSettings } from '../components/UpdateSettings';
+import type { Updates } from '../hooks/useUpdates';
 import { useLoad } from '../hooks/useLoad';
 import type { ErrorReport, Settings } from '../types';
 
 /** The settings view. */
-export function SettingsView() {
+export function SettingsView({ updates }: { updates: Updates }) {
   const [load] = useLoad(getSettings, []);
   const [saved, setSaved] = useState<Settings | null>(null);
   // The value being saved, shown meanwhile so the box does not flip back
@@ -57,6 +59,8 @@ export function SettingsView() {
           )}
         </div>
       )}
+      <h3>Updates</h3>
+      <UpdateSettings updates={updates} />
       <h3>Support</h3>
       <DiagnosticsExport />
     </section>
