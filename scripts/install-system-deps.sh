@@ -24,6 +24,7 @@ test_pkgs=(
   xvfb xauth webkit2gtk-driver chromium
   imagemagick                                    # `import`: scripts/screenshot.sh
   iproute2 openssl
+  desktop-file-utils                             # desktop-file-validate: the package test
 )
 
 headless_pkgs=(xvfb xauth)

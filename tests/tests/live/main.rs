@@ -24,6 +24,7 @@ mod desktop_e2e;
 mod diagnostics;
 mod hardening;
 mod notifications;
+mod package;
 mod scim_client;
 mod servers;
 mod sync_e2e;
@@ -47,6 +48,7 @@ fn main() -> ExitCode {
     trials.extend(diagnostics::trials(&fx));
     trials.extend(hardening::trials(&fx));
     trials.extend(desktop_e2e::trials(&fx));
+    trials.extend(package::trials(&fx));
 
     let conclusion = libtest_mimic::run(&args, trials);
     // The trials (and their clones of `fx`) are gone: this stops the servers.
