@@ -116,6 +116,9 @@ pub enum Command {
         /// How often the expiring credentials are looked at, in minutes.
         #[arg(long, value_name = "MINUTES", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..=1440))]
         watch_minutes: u32,
+        /// Run under the Windows service manager (the service's command line; docs/agent.md).
+        #[arg(long)]
+        service: bool,
     },
     /// Export a diagnostic bundle for support (every secret removed first).
     #[command(subcommand)]

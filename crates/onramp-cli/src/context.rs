@@ -14,6 +14,7 @@ use crate::cli::{GlobalArgs, SecretStoreKind};
 use crate::failure::Failure;
 
 /// Paths, the connectors, profiles and the chosen secret store.
+#[derive(Clone)]
 pub struct Context {
     /// Where files live.
     pub paths: AppPaths,

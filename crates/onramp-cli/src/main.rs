@@ -78,7 +78,8 @@ fn run(ctx: &Context, command: &Command) -> Result<Exit, Failure> {
         Command::Agent {
             tick_seconds,
             watch_minutes,
-        } => commands::agent::agent(ctx, *tick_seconds, *watch_minutes),
+            service,
+        } => commands::agent::agent(ctx, *tick_seconds, *watch_minutes, *service),
         Command::Diagnostics(DiagnosticsCommand::Export { out }) => {
             commands::diagnostics::export(ctx, out.as_deref(), unix_now())
         }

@@ -210,11 +210,7 @@ impl Setup {
     fn new(pubkey: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let app = mock_builder()
-            .plugin(
-                tauri_plugin_updater::Builder::new()
-                    .pubkey(pubkey)
-                    .build(),
-            )
+            .plugin(tauri_plugin_updater::Builder::new().pubkey(pubkey).build())
             .build(tauri::generate_context!(test = true))
             .unwrap();
         let appimage = dir.path().join("Onramp.AppImage");
@@ -594,7 +590,11 @@ fn what_the_release_script_signs_the_updater_installs() {
     assert!(generated.status.success(), "{generated:?}");
     let artifact = work.path().join("Onramp_0.2.0_amd64.AppImage");
     std::fs::write(&artifact, elf("release 0.2.0 from the script")).unwrap();
-    std::fs::write(work.path().join("notes.md"), "Signed by scripts/sign-release.sh.\n").unwrap();
+    std::fs::write(
+        work.path().join("notes.md"),
+        "Signed by scripts/sign-release.sh.\n",
+    )
+    .unwrap();
 
     let server = UpdateServer::start();
     let signed = std::process::Command::new(repo.join("scripts/sign-release.sh"))

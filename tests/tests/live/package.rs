@@ -30,10 +30,7 @@ const PACKAGE: &str = "onramp";
 /// The package scripts/test.sh made, refused when older than the app binary.
 fn built_package() -> Result<PathBuf, String> {
     let app = onramp_tests::desktop::app_binary()?;
-    let target = app
-        .parent()
-        .and_then(Path::parent)
-        .ok_or("no target dir")?;
+    let target = app.parent().and_then(Path::parent).ok_or("no target dir")?;
     let deb = target.join(format!(
         "packages/Onramp_{}_amd64.deb",
         env!("CARGO_PKG_VERSION")
@@ -45,7 +42,11 @@ fn built_package() -> Result<PathBuf, String> {
             .map_err(|e| format!("{}: {e}; {remake}", p.display()))
     };
     ensure(modified(&deb)? >= modified(&app)?, || {
-        format!("{} is older than {}; {remake}", deb.display(), app.display())
+        format!(
+            "{} is older than {}; {remake}",
+            deb.display(),
+            app.display()
+        )
     })?;
     Ok(deb)
 }
@@ -64,7 +65,8 @@ fn as_root(args: &[&str]) -> Result<String, String> {
         c.arg("-n").arg(args[0]);
         c
     };
-    cmd.args(&args[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+    cmd.args(&args[1..])
+        .env("DEBIAN_FRONTEND", "noninteractive");
     let out = cmd
         .output()
         .map_err(|e| format!("cannot run {}: {e}", args[0]))?;
@@ -113,7 +115,9 @@ fn the_deb_installs_the_app_the_cli_its_entry_icons_and_unit_and_it_starts(
 ) -> Result<(), String> {
     let deb = built_package()?;
     ensure(!installed(), || {
-        format!("the {PACKAGE} package is installed on this machine already; the test installs and removes its own: remove it first (sudo dpkg --purge {PACKAGE})")
+        format!(
+            "the {PACKAGE} package is installed on this machine already; the test installs and removes its own: remove it first (sudo dpkg --purge {PACKAGE})"
+        )
     })?;
 
     let fields = Command::new("dpkg-deb")
@@ -128,7 +132,9 @@ fn the_deb_installs_the_app_the_cli_its_entry_icons_and_unit_and_it_starts(
         "libwebkit2gtk-4.1-0",
         "libdbus-1-3",
     ] {
-        ensure(fields.contains(want), || format!("no {want:?} in:\n{fields}"))?;
+        ensure(fields.contains(want), || {
+            format!("no {want:?} in:\n{fields}")
+        })?;
     }
 
     let purge = Purge;
@@ -184,7 +190,8 @@ fn the_deb_installs_the_app_the_cli_its_entry_icons_and_unit_and_it_starts(
         })?;
     }
     let unit = Path::new("/usr/lib/systemd/system/onramp-agent.service");
-    let unit_text = std::fs::read_to_string(unit).map_err(|e| format!("{}: {e}", unit.display()))?;
+    let unit_text =
+        std::fs::read_to_string(unit).map_err(|e| format!("{}: {e}", unit.display()))?;
     ensure(
         unit_text.contains("ExecStart=/usr/bin/onramp agent"),
         || unit_text.clone(),

@@ -17,16 +17,47 @@ use crate::context::Context;
 use crate::failure::{Exit, Failure};
 use crate::output::outln;
 
-/// `agent`
-pub fn agent(ctx: &Context, tick_seconds: u64, watch_minutes: u32) -> Result<Exit, Failure> {
-    let notifier = Arc::new(DesktopNotifier::new(Arc::new(|n: &Notification| {
-        tracing::info!(profile = %n.profile, summary = %n.summary, "notification clicked; open the Onramp app to act on it");
-    })));
-    let stop = StopSignal::new();
+/// `agent` (`--service`: as a Windows service, `agent_service.rs`).
+pub fn agent(
+    ctx: &Context,
+    tick_seconds: u64,
+    watch_minutes: u32,
+    service: bool,
+) -> Result<Exit, Failure> {
     let pace = AgentPace {
         tick: Duration::from_secs(tick_seconds),
         watch_every: i64::from(watch_minutes) * 60,
     };
+    if service {
+        return as_service(ctx, pace);
+    }
+    run(ctx, pace, StopSignal::new(), true)
+}
+
+#[cfg(windows)]
+fn as_service(ctx: &Context, pace: AgentPace) -> Result<Exit, Failure> {
+    super::agent_service::run(ctx, pace)
+}
+
+#[cfg(not(windows))]
+fn as_service(_ctx: &Context, _pace: AgentPace) -> Result<Exit, Failure> {
+    Err(Failure::new(
+        onramp_engine::ErrorCode::NotSupported,
+        "--service runs the agent under the Windows service manager; on Linux run `onramp agent` under systemd (packaging/linux/onramp-agent.service, docs/agent.md)",
+    ))
+}
+
+/// Runs the agent until `stop` is raised (or, with `signals`, SIGTERM,
+/// SIGINT or Ctrl-C arrives).
+pub(crate) fn run(
+    ctx: &Context,
+    pace: AgentPace,
+    stop: StopSignal,
+    signals: bool,
+) -> Result<Exit, Failure> {
+    let notifier = Arc::new(DesktopNotifier::new(Arc::new(|n: &Notification| {
+        tracing::info!(profile = %n.profile, summary = %n.summary, "notification clicked; open the Onramp app to act on it");
+    })));
     let mut agent = Agent::new(
         ctx.paths.clone(),
         ctx.registry.clone(),
@@ -43,9 +74,10 @@ pub fn agent(ctx: &Context, tick_seconds: u64, watch_minutes: u32) -> Result<Exi
     crate::runtime::block_on(async {
         // The handlers are in place before the agent does anything, so a
         // SIGTERM right after its first event is a clean stop, not a kill.
-        let signals = match Shutdown::listen() {
-            Ok(s) => Some(s),
-            Err(e) => {
+        let signals = match signals.then(Shutdown::listen) {
+            None => None,
+            Some(Ok(s)) => Some(s),
+            Some(Err(e)) => {
                 tracing::warn!(
                     "cannot listen for SIGTERM/SIGINT ({e}); Ctrl-C ends the agent at once"
                 );

@@ -1,6 +1,8 @@
 //! One module per command group; each function returns the exit code.
 
 pub mod agent;
+#[cfg(windows)]
+pub mod agent_service;
 pub mod diagnostics;
 pub mod directory;
 pub mod expiry;

@@ -231,8 +231,10 @@ impl DesktopNotifier {
 }
 
 /// Counts a waiting thread for as long as it lives, even if it panics.
+#[cfg(all(unix, not(target_os = "macos")))]
 struct Waiting(Arc<AtomicUsize>);
 
+#[cfg(all(unix, not(target_os = "macos")))]
 impl Waiting {
     fn enter(count: &Arc<AtomicUsize>) -> Self {
         count.fetch_add(1, Ordering::SeqCst);
@@ -240,6 +242,7 @@ impl Waiting {
     }
 }
 
+#[cfg(all(unix, not(target_os = "macos")))]
 impl Drop for Waiting {
     fn drop(&mut self) {
         self.0.fetch_sub(1, Ordering::SeqCst);
@@ -301,6 +304,7 @@ fn call_error(e: zbus::Error) -> NotifyError {
 }
 
 /// Escapes the characters the notification body markup gives a meaning to.
+#[cfg(all(unix, not(target_os = "macos")))]
 fn escape_markup(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -334,6 +338,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(all(unix, not(target_os = "macos")))]
     fn markup_is_escaped() {
         assert_eq!(
             escape_markup("a <b> & \"c\" 'd'"),
@@ -343,6 +348,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(all(unix, not(target_os = "macos")))]
     fn waiting_counts_down_when_dropped() {
         let count = Arc::new(AtomicUsize::new(0));
         let a = Waiting::enter(&count);
