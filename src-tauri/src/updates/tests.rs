@@ -267,6 +267,23 @@ impl Setup {
 
 const NOW: i64 = 1_796_000_000;
 
+/// A release key, a server, and the app trusting both, checking that server.
+fn served() -> (ReleaseKey, UpdateServer, Setup) {
+    let key = ReleaseKey::new();
+    let server = UpdateServer::start();
+    let s = Setup::new(&key.public());
+    s.settings(&server.url("/latest.json"), &server.ca_pem);
+    (key, server, s)
+}
+
+/// Asserts the install was refused as untrusted, saying `why`, with nothing written.
+fn refused(s: &Setup, why: &str) {
+    let error = s.install().unwrap_err();
+    assert_eq!(error.code, ErrorCode::Untrusted, "{error:?}");
+    assert!(error.message.contains(why), "{}", error.message);
+    assert_eq!(s.installed(), elf("installed 0.1.0"));
+}
+
 /// A server offering `version` of `artifact`, signed by `key` for `signed_as`.
 fn offering(
     server: &UpdateServer,
@@ -286,10 +303,7 @@ fn offering(
 
 #[test]
 fn a_signed_newer_release_is_offered_and_installed() {
-    let key = ReleaseKey::new();
-    let server = UpdateServer::start();
-    let s = Setup::new(&key.public());
-    s.settings(&server.url("/latest.json"), &server.ca_pem);
+    let (key, server, s) = served();
     let artifact = elf("release 0.2.0");
     offering(&server, &key, "0.2.0", &artifact, "0.2.0");
 
@@ -312,10 +326,7 @@ fn a_signed_newer_release_is_offered_and_installed() {
 
 #[test]
 fn a_tampered_artifact_is_refused_and_nothing_is_written() {
-    let key = ReleaseKey::new();
-    let server = UpdateServer::start();
-    let s = Setup::new(&key.public());
-    s.settings(&server.url("/latest.json"), &server.ca_pem);
+    let (key, server, s) = served();
     let artifact = elf("release 0.2.0");
     offering(&server, &key, "0.2.0", &artifact, "0.2.0");
     assert_eq!(s.check().phase, UpdatePhase::Available);
@@ -356,44 +367,25 @@ fn a_release_signed_by_another_key_is_refused() {
     offering(&server, &other, "0.2.0", &elf("release 0.2.0"), "0.2.0");
     assert_eq!(s.check().phase, UpdatePhase::Available);
 
-    let error = s.install().unwrap_err();
-    assert_eq!(error.code, ErrorCode::Untrusted, "{error:?}");
-    assert!(
-        error.message.contains("does not verify"),
-        "{}",
-        error.message
-    );
-    assert_eq!(s.installed(), elf("installed 0.1.0"));
+    refused(&s, "does not verify");
 }
 
 #[test]
 fn a_manifest_announcing_another_version_than_signed_is_refused() {
-    let key = ReleaseKey::new();
-    let server = UpdateServer::start();
-    let s = Setup::new(&key.public());
-    s.settings(&server.url("/latest.json"), &server.ca_pem);
+    let (key, server, s) = served();
     // A validly signed 0.2.0, announced as 9.0.0.
     offering(&server, &key, "9.0.0", &elf("release 0.2.0"), "0.2.0");
     assert_eq!(s.check().offer.unwrap().version, "9.0.0");
 
-    let error = s.install().unwrap_err();
-    assert_eq!(error.code, ErrorCode::Untrusted);
-    assert!(
-        error
-            .message
-            .contains("signed as version 0.2.0, but the server announced 9.0.0"),
-        "{}",
-        error.message
+    refused(
+        &s,
+        "signed as version 0.2.0, but the server announced 9.0.0",
     );
-    assert_eq!(s.installed(), elf("installed 0.1.0"));
 }
 
 #[test]
 fn a_downgrade_or_the_same_version_is_never_offered() {
-    let key = ReleaseKey::new();
-    let server = UpdateServer::start();
-    let s = Setup::new(&key.public());
-    s.settings(&server.url("/latest.json"), &server.ca_pem);
+    let (key, server, s) = served();
     for older in ["0.0.9", "0.1.0"] {
         offering(&server, &key, older, &elf("old"), older);
         let status = s.check();
@@ -463,10 +455,7 @@ fn a_server_this_machine_does_not_trust_is_not_used() {
 
 #[test]
 fn bad_answers_are_named() {
-    let key = ReleaseKey::new();
-    let server = UpdateServer::start();
-    let s = Setup::new(&key.public());
-    s.settings(&server.url("/latest.json"), &server.ca_pem);
+    let (_, server, s) = served();
     let cases: &[(u16, &[u8], &str)] = &[
         (404, b"not found", "did not send a release manifest"),
         (500, b"oops", "did not send a release manifest"),
@@ -513,10 +502,7 @@ fn settings_decide_whether_and_where_to_look() {
 
 #[test]
 fn automatic_checks_are_daily_and_can_be_turned_off() {
-    let key = ReleaseKey::new();
-    let server = UpdateServer::start();
-    let s = Setup::new(&key.public());
-    s.settings(&server.url("/latest.json"), &server.ca_pem);
+    let (key, server, s) = served();
     offering(&server, &key, "0.2.0", &elf("release 0.2.0"), "0.2.0");
     let due = |now| {
         tauri::async_runtime::block_on(s.updates.check_if_due(s.app.handle(), &s.config_dir(), now))
@@ -539,10 +525,7 @@ fn automatic_checks_are_daily_and_can_be_turned_off() {
 
 #[test]
 fn no_install_while_syncs_are_held() {
-    let key = ReleaseKey::new();
-    let server = UpdateServer::start();
-    let s = Setup::new(&key.public());
-    s.settings(&server.url("/latest.json"), &server.ca_pem);
+    let (key, server, s) = served();
     offering(&server, &key, "0.2.0", &elf("release 0.2.0"), "0.2.0");
     assert_eq!(s.check().phase, UpdatePhase::Available);
     let held = s.runner.hold("the test holds runs").unwrap();
