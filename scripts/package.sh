@@ -12,6 +12,9 @@
 #                  endpoints); without it the build has none and the admin
 #                  sets one in updates.toml (docs/updates.md).
 #   --out DIR      copy the packages there (default: target/packages).
+#   --prebuilt     package the binaries and ui/dist as they are, without
+#                  installing or building anything first (scripts/test.sh
+#                  has just built them).
 #
 # With TAURI_SIGNING_PRIVATE_KEY(_PATH) set, the bundler also writes the
 # updater artifacts and their signatures; scripts/sign-release.sh writes the
@@ -25,14 +28,15 @@ cd "$here"
 . scripts/cargo-env.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 
-profile=release bundles="deb,appimage" update_url="" out="$here/target/packages"
+profile=release bundles="deb,appimage" update_url="" out="$here/target/packages" prebuilt=0
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --debug) profile=debug; shift ;;
     --bundles) bundles="${2:?--bundles needs a value}"; shift 2 ;;
     --update-url) update_url="${2:?--update-url needs a value}"; shift 2 ;;
     --out) out="${2:?--out needs a folder}"; shift 2 ;;
-    -h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --prebuilt) prebuilt=1; shift ;;
+    -h|--help) sed -n '2,26p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "package.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -43,14 +47,18 @@ for b in ${bundles//,/ }; do
     || { echo "package.sh: --bundles takes deb and appimage (got $b)" >&2; exit 2; }
 done
 
-bash scripts/install-system-deps.sh build
-bash scripts/ensure-toolchains.sh
-bash scripts/build-ui.sh
-
-cargo_profile=()
-[[ "$profile" == release ]] && cargo_profile=(--release)
-cargo build "${cargo_profile[@]}" -p onramp-cli -p onramp-desktop --locked
 bin="$CARGO_TARGET_DIR/$profile"
+if [[ $prebuilt == 1 ]]; then
+  [[ -x "$bin/onramp-desktop" && -x "$bin/onramp" ]] \
+    || { echo "package.sh --prebuilt: build onramp-cli and onramp-desktop ($profile) first" >&2; exit 2; }
+else
+  bash scripts/install-system-deps.sh build
+  bash scripts/ensure-toolchains.sh
+  bash scripts/build-ui.sh
+  cargo_profile=()
+  [[ "$profile" == release ]] && cargo_profile=(--release)
+  cargo build "${cargo_profile[@]}" -p onramp-cli -p onramp-desktop --locked
+fi
 
 # What the configuration cannot know: where this machine built the CLI, the
 # update server of this build, and whether it is signed.

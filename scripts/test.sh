@@ -31,7 +31,7 @@ step "build the binaries the tests drive (onramp, onramp-desktop with the fresh 
 cargo build -p onramp-cli -p onramp-desktop --locked
 
 step "the .deb the package test installs (scripts/package.sh, from the debug build)"
-bash scripts/package.sh --debug --bundles deb --out "$CARGO_TARGET_DIR/packages"
+bash scripts/package.sh --debug --prebuilt --bundles deb --out "$CARGO_TARGET_DIR/packages"
 
 step "tests"
 cargo test --workspace --locked

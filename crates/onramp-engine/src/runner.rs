@@ -402,13 +402,18 @@ mod tests {
         assert!(!s.runner.is_running("corp"));
     }
 
-    #[test]
-    fn a_second_run_of_a_running_profile_is_refused() {
-        let s = setup(false);
+    /// Starts a run of `corp` on a thread of its own and returns once it
+    /// has started; it goes on when the returned barrier is passed.
+    fn run_paused_at_start(
+        runner: &Arc<SyncRunner>,
+    ) -> (
+        std::thread::JoinHandle<Result<onramp_sync::run::SyncReport, RunnerError>>,
+        Arc<Barrier>,
+    ) {
         let in_run = Arc::new(Barrier::new(2));
         let tried = Arc::new(Barrier::new(2));
         let first = {
-            let runner = s.runner.clone();
+            let runner = runner.clone();
             let (in_run, tried) = (in_run.clone(), tried.clone());
             std::thread::spawn(move || {
                 let hold = move |e: SyncProgress| {
@@ -421,6 +426,13 @@ mod tests {
             })
         };
         in_run.wait();
+        (first, tried)
+    }
+
+    #[test]
+    fn a_second_run_of_a_running_profile_is_refused() {
+        let s = setup(false);
+        let (first, tried) = run_paused_at_start(&s.runner);
         assert!(s.runner.is_running("corp"));
         let second = runtime().block_on(s.runner.run("corp", T0, &|_| {}));
         tried.wait();
@@ -443,22 +455,7 @@ mod tests {
     #[test]
     fn a_hold_waits_for_running_syncs_and_turns_new_ones_away() {
         let s = setup(false);
-        let in_run = Arc::new(Barrier::new(2));
-        let tried = Arc::new(Barrier::new(2));
-        let first = {
-            let runner = s.runner.clone();
-            let (in_run, tried) = (in_run.clone(), tried.clone());
-            std::thread::spawn(move || {
-                let hold = move |e: SyncProgress| {
-                    if matches!(e, SyncProgress::Started { .. }) {
-                        in_run.wait();
-                        tried.wait();
-                    }
-                };
-                runtime().block_on(runner.run("corp", T0, &hold))
-            })
-        };
-        in_run.wait();
+        let (first, tried) = run_paused_at_start(&s.runner);
         let busy = s.runner.hold("an update is installed").err().unwrap();
         assert!(
             matches!(busy, RunnerError::Busy(ref names) if names == &["corp"]),
