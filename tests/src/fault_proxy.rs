@@ -38,6 +38,9 @@ pub enum Fault {
     /// Forward the request (the upstream performs it), then close the
     /// connection without passing the answer back.
     ForwardThenReset,
+    /// Wait this many milliseconds, then forward normally (a slow
+    /// platform: long enough to kill a client in the middle).
+    Delay(u64),
 }
 
 impl Fault {
@@ -65,10 +68,15 @@ struct Rule {
     method: Option<String>,
 }
 
-#[derive(Debug, Default)]
+/// Rewrites the body of an upstream answer.
+pub type Rewriter = Arc<dyn Fn(&str, &[u8]) -> Vec<u8> + Send + Sync>;
+
+#[derive(Default)]
 struct State {
     rules: VecDeque<Rule>,
     log: Vec<String>,
+    /// Answers to requests whose path starts with the prefix are rewritten.
+    rewrites: Vec<(String, Rewriter)>,
 }
 
 /// A running proxy; stops on drop.
@@ -137,6 +145,39 @@ impl FaultProxy {
     /// Drops every queued fault.
     pub fn clear(&self) {
         self.lock().rules.clear();
+    }
+
+    /// From now on, passes the upstream's answers to requests whose path
+    /// starts with `path_prefix` through `rewrite(request line, body)` (the
+    /// body only; the `Content-Length` is set to match): a platform that
+    /// announces other capabilities, or pages differently, than the
+    /// upstream.
+    pub fn rewrite(
+        &self,
+        path_prefix: &str,
+        rewrite: impl Fn(&str, &[u8]) -> Vec<u8> + Send + Sync + 'static,
+    ) {
+        self.lock()
+            .rewrites
+            .push((path_prefix.to_owned(), Arc::new(rewrite)));
+    }
+
+    /// Rewrites `/ServiceProviderConfig` answers with `edit` applied to
+    /// the JSON (e.g. to turn Bulk off or lower `maxOperations`).
+    pub fn edit_service_provider_config(
+        &self,
+        edit: impl Fn(&mut serde_json::Value) + Send + Sync + 'static,
+    ) {
+        self.rewrite(
+            "/v2/ServiceProviderConfig",
+            move |_, body| match serde_json::from_slice::<serde_json::Value>(body) {
+                Ok(mut v) => {
+                    edit(&mut v);
+                    serde_json::to_vec(&v).unwrap_or_default()
+                }
+                Err(_) => body.to_vec(),
+            },
+        );
     }
 
     /// The request lines seen so far (`"POST /v2/Users"`), faulted or not.
@@ -235,15 +276,55 @@ async fn forward(upstream: SocketAddr, request: &[u8]) -> std::io::Result<Vec<u8
     Ok(response)
 }
 
+/// The answer with its body rewritten and `Content-Length` to match.
+fn rewrite_body(response: &[u8], rewrite: impl Fn(&[u8]) -> Vec<u8>) -> Vec<u8> {
+    let Some(end) = response.windows(4).position(|w| w == b"\r\n\r\n") else {
+        return response.to_vec();
+    };
+    let head = String::from_utf8_lossy(&response[..end]);
+    let body = rewrite(&response[end + 4..]);
+    let mut out: Vec<u8> = head
+        .split("\r\n")
+        .filter(|l| {
+            !l.to_ascii_lowercase().starts_with("content-length:")
+                && !l.to_ascii_lowercase().starts_with("transfer-encoding:")
+        })
+        .collect::<Vec<_>>()
+        .join("\r\n")
+        .into_bytes();
+    out.extend_from_slice(format!("\r\nContent-Length: {}\r\n\r\n", body.len()).as_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
 async fn serve(
     mut client: TcpStream,
     upstream: SocketAddr,
     state: Arc<Mutex<State>>,
 ) -> std::io::Result<()> {
     let (request, request_line) = read_request(&mut client).await?;
-    match take_fault(&state, &request_line) {
-        None => {
-            let response = forward(upstream, &request).await?;
+    let fault = match take_fault(&state, &request_line) {
+        Some(Fault::Delay(ms)) => {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            None
+        }
+        other => other,
+    };
+    match fault {
+        Some(Fault::Delay(_)) | None => {
+            let mut response = forward(upstream, &request).await?;
+            let path = request_line.split(' ').nth(1).unwrap_or_default();
+            let rewriters: Vec<Rewriter> = state
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .rewrites
+                .iter()
+                .filter(|(prefix, _)| path.starts_with(prefix.as_str()))
+                .map(|(_, r)| r.clone())
+                .collect();
+            for r in rewriters {
+                response = rewrite_body(&response, |body| r(&request_line, body));
+            }
             client.write_all(&response).await?;
             client.shutdown().await
         }

@@ -6,7 +6,7 @@
 //! [`Platform`], so its held, failed, partial and export paths are unit
 //! tested with a platform of the tests' own, without a server.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -33,6 +33,8 @@ pub struct ApplyJob<'a> {
     pub run: RunId,
     /// The platform ids of users already provisioned, by anchor.
     pub user_ids: BTreeMap<String, String>,
+    /// The members (anchors) Onramp last wrote to each provisioned group.
+    pub group_members: BTreeMap<String, BTreeSet<String>>,
     /// The run's clock, Unix seconds: when each object is recorded.
     pub clock: &'a dyn Fn() -> i64,
     /// What wins when the platform's copy was edited.
@@ -121,6 +123,7 @@ impl Platform for ScimPlatform<'_> {
                 admin_role: &target.admin_role,
                 concurrency: target.concurrency as usize,
                 user_ids: job.user_ids,
+                group_members: job.group_members,
                 clock: job.clock,
                 conflict: job.conflict,
                 platform_wins: job.platform_wins,

@@ -9,7 +9,7 @@
 //! contract and the platform through [`Platform`], so nothing here knows
 //! which directory or which platform it talks to.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use onramp_base::error::{ErrorCode, ErrorReport, ToReport};
 use onramp_connector::{
@@ -301,6 +301,8 @@ struct Planned {
     guard: Assessment,
     /// Their platform ids, by anchor.
     user_ids: BTreeMap<String, String>,
+    /// The members Onramp last wrote to each provisioned group.
+    group_members: BTreeMap<String, BTreeSet<String>>,
 }
 
 /// Read, plan, guard, deliver: the stages after the run was begun. `None`
@@ -420,12 +422,18 @@ fn plan_run(
         .into_iter()
         .filter_map(|(anchor, k)| k.target_id.map(|id| (anchor, id)))
         .collect();
+    let group_members = known_groups
+        .into_iter()
+        .filter(|(_, k)| k.target_id.is_some())
+        .map(|(anchor, k)| (anchor, k.applied.members))
+        .collect();
     Ok(Planned {
         desired,
         plan,
         read,
         guard,
         user_ids,
+        group_members,
     })
 }
 
@@ -506,6 +514,7 @@ async fn deliver(
                 store: job.store,
                 run,
                 user_ids: planned.user_ids,
+                group_members: planned.group_members,
                 clock: &|| job.now(),
                 conflict: profile.sync.conflict,
                 platform_wins: &profile.sync.platform_wins_attributes,

@@ -29,6 +29,7 @@ mod scim_client;
 mod servers;
 mod sync_e2e;
 mod sync_export;
+mod sync_platform;
 mod sync_source;
 
 fn main() -> ExitCode {
@@ -42,6 +43,7 @@ fn main() -> ExitCode {
     trials.extend(cli_directory::trials(&fx));
     trials.extend(sync_e2e::trials(&fx));
     trials.extend(sync_export::trials(&fx));
+    trials.extend(sync_platform::trials(&fx));
     trials.extend(sync_source::trials(&fx));
     trials.extend(notifications::trials(&fx));
     trials.extend(agent::trials(&fx));

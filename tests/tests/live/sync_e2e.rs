@@ -18,7 +18,7 @@ use serde_json::Value;
 type Scenario = fn(&Fixtures, &dyn SyncDirectory) -> Result<(), String>;
 
 /// The scenarios run on Samba AD (`sync::ad_NAME`) and on slapd (`sync::ldap_NAME`).
-const SCENARIOS: [(&str, Scenario); 7] = [
+const SCENARIOS: [(&str, Scenario); 8] = [
     (
         "first_sync_updates_and_no_change",
         first_sync_updates_and_no_change,
@@ -44,6 +44,10 @@ const SCENARIOS: [(&str, Scenario); 7] = [
         nested_circular_and_large_groups,
     ),
     ("the_guard_protects_access", the_guard_protects_access),
+    (
+        "sigkill_during_bulk_apply_then_converges",
+        sigkill_during_bulk_apply_then_converges,
+    ),
 ];
 
 /// The trials of this module.
@@ -75,11 +79,11 @@ pub fn trials(fx: &Arc<Fixtures>) -> Vec<Trial> {
     trials
 }
 
-struct Setup {
-    cli: OnrampCli,
-    scim: ScimServer,
-    ou: String,
-    tag: String,
+pub(crate) struct Setup {
+    pub(crate) cli: OnrampCli,
+    pub(crate) scim: ScimServer,
+    pub(crate) ou: String,
+    pub(crate) tag: String,
 }
 
 fn setup(fx: &Fixtures, dir: &dyn SyncDirectory, extra_sync: &str) -> Result<Setup, String> {
@@ -90,7 +94,7 @@ fn setup(fx: &Fixtures, dir: &dyn SyncDirectory, extra_sync: &str) -> Result<Set
 
 /// A profile of `dir`'s kind reading a fresh OU of its own, syncing into
 /// `target_url` (scim2-server, or a proxy in front of it).
-fn setup_with(
+pub(crate) fn setup_with(
     dir: &dyn SyncDirectory,
     extra_sync: &str,
     scim: ScimServer,
@@ -432,14 +436,14 @@ fn guard_holds_and_approve_releases(fx: &Fixtures, dir: &dyn SyncDirectory) -> R
     Ok(())
 }
 
-fn sync_json(s: &Setup) -> Result<(Run, Value), String> {
+pub(crate) fn sync_json(s: &Setup) -> Result<(Run, Value), String> {
     let run = s.cli.run(&["--json", "sync", "--profile", "p"]);
     let json = serde_json::from_str(&run.stdout).map_err(|e| format!("{e}: {}", describe(&run)))?;
     Ok((run, json))
 }
 
 /// Every user exactly once: no two SCIM users share an externalId.
-fn unique_users(scim: &ScimServer) -> Result<Vec<Value>, String> {
+pub(crate) fn unique_users(scim: &ScimServer) -> Result<Vec<Value>, String> {
     let users = scim.list_all("Users")?;
     let mut ids: Vec<String> = users
         .iter()
@@ -454,7 +458,7 @@ fn unique_users(scim: &ScimServer) -> Result<Vec<Value>, String> {
     Ok(users)
 }
 
-fn group_members(scim: &ScimServer, name: &str) -> Result<usize, String> {
+pub(crate) fn group_members(scim: &ScimServer, name: &str) -> Result<usize, String> {
     let groups = scim.list_all("Groups")?;
     let matching: Vec<&Value> = groups.iter().filter(|g| g["displayName"] == name).collect();
     ensure(matching.len() == 1, || {
@@ -535,11 +539,59 @@ fn wait_for_users(scim: &ScimServer, n: usize) -> Result<(), String> {
     }
 }
 
+/// A platform without SCIM Bulk: single requests.
 fn sigkill_during_apply_then_converges(
     fx: &Fixtures,
     dir: &dyn SyncDirectory,
 ) -> Result<(), String> {
-    let s = setup(fx, dir, "")?;
+    sigkill_then_converges(fx, dir, false)
+}
+
+/// A platform with SCIM Bulk of 10 operations a request, each answered
+/// slowly: the kill lands between (and during) bulk requests.
+fn sigkill_during_bulk_apply_then_converges(
+    fx: &Fixtures,
+    dir: &dyn SyncDirectory,
+) -> Result<(), String> {
+    sigkill_then_converges(fx, dir, true)
+}
+
+/// A proxy in front of a fresh scim2-server: with `bulk`, Bulk of at most
+/// `max_operations` operations; without, Bulk taken out of the
+/// ServiceProviderConfig.
+pub(crate) fn platform_proxy(
+    fx: &Fixtures,
+    bulk: bool,
+    max_operations: u64,
+) -> Result<(ScimServer, onramp_tests::fault_proxy::FaultProxy, String), String> {
+    let scim = fx.start_scim();
+    let proxy = onramp_tests::fault_proxy::FaultProxy::start(scim.addr())?;
+    proxy.edit_service_provider_config(move |spc| {
+        if bulk {
+            spc["bulk"]["maxOperations"] = max_operations.into();
+        } else {
+            spc["bulk"] =
+                serde_json::json!({"supported": false, "maxOperations": 0, "maxPayloadSize": 0});
+        }
+    });
+    let url = format!("{}/v2", proxy.url());
+    Ok((scim, proxy, url))
+}
+
+fn sigkill_then_converges(
+    fx: &Fixtures,
+    dir: &dyn SyncDirectory,
+    bulk: bool,
+) -> Result<(), String> {
+    let (scim, proxy, url) = platform_proxy(fx, bulk, 10)?;
+    if bulk {
+        proxy.inject(
+            onramp_tests::fault_proxy::Fault::Delay(150),
+            1000,
+            Some("POST"),
+        );
+    }
+    let s = setup_with(dir, "", scim, &url)?;
     let users = dir.add_bulk_users(&s.ou, &format!("k{}x", s.tag), 150)?;
     dir.add_group(&s.ou, &format!("Killed {}", s.tag), &users)?;
     let mut child = s.cli.spawn(&["sync", "--profile", "p"]);
@@ -549,6 +601,17 @@ fn sigkill_during_apply_then_converges(
     let _ = child.wait();
     started?;
     killed.map_err(|e| e.to_string())?;
+    proxy.clear();
+    if bulk {
+        ensure(
+            proxy.count("POST", "/v2/Bulk") > 0 && proxy.count("POST", "/v2/Users") == 0,
+            || format!("{:?}", proxy.requests()),
+        )?;
+    } else {
+        ensure(proxy.count("POST", "/v2/Bulk") == 0, || {
+            format!("{:?}", proxy.requests())
+        })?;
+    }
     let created_before = s.scim.list_all("Users")?.len();
     ensure(created_before < 150, || {
         "the run finished before the kill; nothing was tested".to_owned()
@@ -581,7 +644,9 @@ fn one_run_of_a_profile_at_a_time_across_processes(
     fx: &Fixtures,
     dir: &dyn SyncDirectory,
 ) -> Result<(), String> {
-    let s = setup(fx, dir, "")?;
+    // Single requests (no Bulk), so the first run takes a while.
+    let (scim, _proxy, url) = platform_proxy(fx, false, 0)?;
+    let s = setup_with(dir, "", scim, &url)?;
     dir.add_bulk_users(&s.ou, &format!("l{}x", s.tag), 300)?;
     let mut first = s.cli.spawn(&["sync", "--profile", "p"]);
     let started = wait_for_users(&s.scim, 5);
@@ -862,8 +927,18 @@ fn the_guard_protects_access(fx: &Fixtures, dir: &dyn SyncDirectory) -> Result<(
 }
 
 fn nested_circular_and_large_groups(fx: &Fixtures, dir: &dyn SyncDirectory) -> Result<(), String> {
+    use onramp_tests::fault_proxy::FaultProxy;
     let d = dir.mail_domain();
-    let s = setup(fx, dir, "groups = [\"Outer %TAG%\", \"Big %TAG%\"]\n")?;
+    let scim = fx.start_scim();
+    // A proxy in front only to count the requests.
+    let proxy = FaultProxy::start(scim.addr())?;
+    let url = format!("{}/v2", proxy.url());
+    let s = setup_with(
+        dir,
+        "groups = [\"Outer %TAG%\", \"Big %TAG%\"]\n",
+        scim,
+        &url,
+    )?;
     let t = s.tag.clone();
     let path = s.cli.config_dir().join("profiles/p.toml");
     let text = std::fs::read_to_string(&path)
@@ -887,8 +962,17 @@ fn nested_circular_and_large_groups(fx: &Fixtures, dir: &dyn SyncDirectory) -> R
     dir.add_members(&outer, &[inner])?; // Outer ⊃ Inner ⊃ Outer
     let big = dir.add_bulk_users(&s.ou, &format!("g{t}x"), 1600)?;
     dir.add_group(&s.ou, &format!("Big {t}"), &big)?;
+    let started = std::time::Instant::now();
     let (run, json) = sync_json(&s)?;
+    let took = started.elapsed();
     ensure(run.code == 0 && json["status"] == "ok", || describe(&run))?;
+    let created = json["applied"]["created"].as_u64().unwrap_or_default();
+    let requests = proxy.requests().len();
+    eprintln!(
+        "first sync of {created} users and 4 groups: {took:.2?}, {requests} requests to the platform ({:.3} per created user)",
+        requests as f64 / created.max(1) as f64
+    );
+    ensure(created == 1602, || describe(&run))?;
     ensure(group_members(&s.scim, &format!("Outer {t}"))? == 2, || {
         "nested members".to_owned()
     })?;

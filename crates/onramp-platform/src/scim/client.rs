@@ -37,9 +37,13 @@ pub struct ScimOptions {
     /// Pages read at most per listing, so a server that never ends a list
     /// cannot keep the client busy forever. Default 10 000.
     pub max_pages: u32,
-    /// Member values (adds) or operations (removes) per membership PATCH.
-    /// Default 100.
+    /// Member changes (values added plus values removed) per membership
+    /// PATCH. Default 1000: one PATCH per group for all but the largest
+    /// changes.
     pub patch_batch_size: usize,
+    /// Resources per page of a full listing when the platform does not say
+    /// (`filter.maxResults`). Default 1000.
+    pub listing_page_size: u32,
     /// The largest answer read, in bytes. Default 16 MiB.
     pub max_response_bytes: usize,
 }
@@ -49,7 +53,8 @@ impl Default for ScimOptions {
         Self {
             page_size: 100,
             max_pages: 10_000,
-            patch_batch_size: 100,
+            patch_batch_size: 1000,
+            listing_page_size: 1000,
             max_response_bytes: 16 * 1024 * 1024,
         }
     }
@@ -88,10 +93,10 @@ impl Provisioned {
 }
 
 /// A successful answer.
-struct Reply {
-    status: u16,
-    etag: Option<String>,
-    body: Vec<u8>,
+pub(super) struct Reply {
+    pub(super) status: u16,
+    pub(super) etag: Option<String>,
+    pub(super) body: Vec<u8>,
 }
 
 /// A SCIM 2.0 client for one platform.
@@ -100,9 +105,9 @@ pub struct ScimClient {
     base: Url,
     authorization: Secret,
     capabilities: Capabilities,
-    policy: RetryPolicy,
-    clock: Arc<dyn Clock>,
-    jitter: Mutex<Jitter>,
+    pub(super) policy: RetryPolicy,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) jitter: Mutex<Jitter>,
     options: ScimOptions,
 }
 
@@ -204,6 +209,16 @@ impl ScimClient {
         &self.capabilities
     }
 
+    /// How requests are retried.
+    pub fn policy(&self) -> &RetryPolicy {
+        &self.policy
+    }
+
+    /// The tunables in use.
+    pub fn options(&self) -> &ScimOptions {
+        &self.options
+    }
+
     // ---- users ----
 
     /// The user with this platform id.
@@ -269,6 +284,52 @@ impl ScimClient {
                 }
             }
             Err(e) => Err(e),
+        }
+    }
+
+    /// Creates a user the caller knows is absent (a complete listing said
+    /// so): no look-up before the first POST. When an answer is lost or
+    /// throttled, the user is looked up (by `externalId`, then `userName`)
+    /// before the POST is sent again; a 409 adopts it by `userName`.
+    pub async fn create_user_absent(&self, user: &ScimUser) -> Result<Provisioned, ScimError> {
+        let url = self.url(&[ScimUser::ENDPOINT], &[])?;
+        let body = serde_json::to_vec(&create_body(user)?).map_err(|e| ScimError::Decode {
+            what: "request body".to_owned(),
+            message: e.to_string(),
+        })?;
+        let (url, body) = (&url, &body);
+        let first = std::sync::atomic::AtomicBool::new(true);
+        let first = &first;
+        let result = with_retry(
+            &self.policy,
+            self.clock.as_ref(),
+            &self.jitter,
+            || async move {
+                if !first.swap(false, std::sync::atomic::Ordering::Relaxed) {
+                    if let Some(external_id) = user.external_id.as_deref()
+                        && let Some(found) = self.find_user_by_external_id(external_id).await?
+                    {
+                        return Ok(Provisioned::Existing(found));
+                    }
+                    if let Some(found) = self.find_user_by_user_name(&user.user_name).await? {
+                        return Ok(adopted(user, found));
+                    }
+                }
+                let reply = self
+                    .attempt(Method::POST, url, Some(body.clone()), None)
+                    .await?;
+                Ok(Provisioned::Created(parse_resource(&reply.body)?))
+            },
+        )
+        .await;
+        match result {
+            Err(e) if is_conflict(&e) => {
+                match self.find_user_by_user_name(&user.user_name).await? {
+                    Some(found) => Ok(adopted(user, found)),
+                    None => Err(e),
+                }
+            }
+            other => other,
         }
     }
 
@@ -371,24 +432,40 @@ impl ScimClient {
     /// a blindly retried POST whose first answer was lost would leave two
     /// groups; users are safe from that through `userName` uniqueness.
     pub async fn ensure_group(&self, group: &ScimGroup) -> Result<ScimGroup, ScimError> {
+        self.create_group_looking_up(group, true).await
+    }
+
+    /// Creates a group the caller knows is absent (a complete listing said
+    /// so): the first POST is sent without a look-up, and only when its
+    /// answer is lost or throttled is the group looked up before another.
+    pub async fn create_group_absent(&self, group: &ScimGroup) -> Result<ScimGroup, ScimError> {
+        self.create_group_looking_up(group, false).await
+    }
+
+    async fn create_group_looking_up(
+        &self,
+        group: &ScimGroup,
+        look_first: bool,
+    ) -> Result<ScimGroup, ScimError> {
         let url = self.url(&[ScimGroup::ENDPOINT], &[])?;
-        let mut body = write_body(group)?;
-        if let Some(obj) = body.as_object_mut() {
-            obj.remove("id");
-        }
-        let body = serde_json::to_vec(&body).map_err(|e| ScimError::Decode {
+        let body = serde_json::to_vec(&create_body(group)?).map_err(|e| ScimError::Decode {
             what: "request body".to_owned(),
             message: e.to_string(),
         })?;
         let url = &url;
         let body = &body;
-        // The shared retry loop, with a look-up before every POST.
+        let first = std::sync::atomic::AtomicBool::new(true);
+        let first = &first;
+        // The shared retry loop, with a look-up before every POST that
+        // might repeat an earlier one.
         with_retry(
             &self.policy,
             self.clock.as_ref(),
             &self.jitter,
             || async move {
-                if let Some(external_id) = group.external_id.as_deref()
+                let is_first = first.swap(false, std::sync::atomic::Ordering::Relaxed);
+                if (look_first || !is_first)
+                    && let Some(external_id) = group.external_id.as_deref()
                     && let Some(found) = self.find_group_by_external_id(external_id).await?
                 {
                     return Ok(found);
@@ -407,15 +484,15 @@ impl ScimClient {
         self.delete::<ScimGroup>(id).await
     }
 
-    /// Adds and removes members (platform user ids) in batches of
-    /// `patch_batch_size`: one `add` of up to that many values per request,
-    /// and up to that many `remove members[value eq "…"]` operations per
-    /// request. Adding a member twice or removing an absent one is harmless,
-    /// so after a failure (returned as is; earlier batches stay applied)
-    /// calling again with the same lists converges. No `If-Match`: the
-    /// batches change the group's version one after another, and membership
-    /// changes do not overwrite each other. Without PATCH support: read the
-    /// group, compute the member list, PUT it (with `If-Match`).
+    /// Adds and removes members (platform user ids) in one PATCH: an `add`
+    /// of the new values and one `remove members[value eq "…"]` per value
+    /// gone. Changes larger than `patch_batch_size` values are split into
+    /// several PATCHes of that many. Adding a member twice or removing an
+    /// absent one is harmless, so after a failure (returned as is; earlier
+    /// batches stay applied) calling again with the same lists converges.
+    /// No `If-Match`: membership changes do not overwrite each other.
+    /// Without PATCH support: read the group, compute the member list, PUT
+    /// it (with `If-Match`).
     pub async fn patch_group_members(
         &self,
         id: &str,
@@ -425,16 +502,7 @@ impl ScimClient {
         if !self.capabilities.patch {
             return self.replace_group_members(id, add, remove).await;
         }
-        let batch = self.options.patch_batch_size.max(1);
-        for chunk in add.chunks(batch) {
-            let values: Vec<Value> = chunk.iter().map(|v| json!({ "value": v })).collect();
-            let patch = PatchOp::new().add("members", Value::Array(values));
-            self.patch::<ScimGroup>(id, &patch, None).await?;
-        }
-        for chunk in remove.chunks(batch) {
-            let patch = chunk.iter().fold(PatchOp::new(), |p, v| {
-                p.remove(format!("members[{}]", filter::eq("value", v)))
-            });
+        for patch in membership_patches(add, remove, self.options.patch_batch_size) {
             self.patch::<ScimGroup>(id, &patch, None).await?;
         }
         Ok(())
@@ -470,10 +538,7 @@ impl ScimClient {
 
     async fn create<T: Resource>(&self, resource: &T) -> Result<T, ScimError> {
         let url = self.url(&[T::ENDPOINT], &[])?;
-        let mut body = write_body(resource)?;
-        if let Some(obj) = body.as_object_mut() {
-            obj.remove("id");
-        }
+        let body = create_body(resource)?;
         let reply = self.send(Method::POST, &url, Some(&body), None).await?;
         parse_resource(&reply.body)
     }
@@ -603,7 +668,11 @@ impl ScimClient {
 
     /// `base/segment/segment?query`, each segment percent-encoded (an id is
     /// the platform's and may contain anything).
-    fn url(&self, segments: &[&str], query: &[(&str, String)]) -> Result<Url, ScimError> {
+    pub(super) fn url(
+        &self,
+        segments: &[&str],
+        query: &[(&str, String)],
+    ) -> Result<Url, ScimError> {
         let mut url = self.base.clone();
         url.path_segments_mut()
             .map_err(|()| ScimError::InvalidUrl {
@@ -623,7 +692,7 @@ impl ScimClient {
     }
 
     /// Sends the request, retrying per the policy.
-    async fn send(
+    pub(super) async fn send(
         &self,
         method: Method,
         url: &Url,
@@ -652,7 +721,7 @@ impl ScimClient {
     }
 
     /// One request and its answer.
-    async fn attempt(
+    pub(super) async fn attempt(
         &self,
         method: Method,
         url: &Url,
@@ -709,6 +778,33 @@ impl ScimClient {
     }
 }
 
+/// The PATCH requests that add `add` and remove `remove` (member values),
+/// at most `batch` values each: a single request unless the change is
+/// larger.
+pub fn membership_patches(add: &[String], remove: &[String], batch: usize) -> Vec<PatchOp> {
+    let batch = batch.max(1);
+    let mut patches = Vec::new();
+    let mut adds = add.chunks(batch).peekable();
+    let mut removes = remove.iter().peekable();
+    while adds.peek().is_some() || removes.peek().is_some() {
+        let mut patch = PatchOp::new();
+        let mut room = batch;
+        if let Some(chunk) = adds.next() {
+            let values: Vec<Value> = chunk.iter().map(|v| json!({ "value": v })).collect();
+            room -= chunk.len();
+            patch = patch.add("members", Value::Array(values));
+        }
+        while room > 0
+            && let Some(v) = removes.next()
+        {
+            patch = patch.remove(format!("members[{}]", filter::eq("value", v)));
+            room -= 1;
+        }
+        patches.push(patch);
+    }
+    patches
+}
+
 fn is_conflict(e: &ScimError) -> bool {
     match e {
         ScimError::RetriesExhausted { .. } => false,
@@ -747,9 +843,18 @@ fn updated<T: Resource>(reply: Reply) -> Result<Updated<T>, ScimError> {
     Ok(Updated { resource, etag })
 }
 
+/// The JSON sent for a create: [`write_body`] without the `id`.
+pub(super) fn create_body<T: Resource>(resource: &T) -> Result<Value, ScimError> {
+    let mut body = write_body(resource)?;
+    if let Some(obj) = body.as_object_mut() {
+        obj.remove("id");
+    }
+    Ok(body)
+}
+
 /// The JSON sent for a create or a replace: the schemas filled in, and the
 /// read-only `meta` and `groups` left out.
-fn write_body<T: Resource>(resource: &T) -> Result<Value, ScimError> {
+pub(super) fn write_body<T: Resource>(resource: &T) -> Result<Value, ScimError> {
     let mut value = serde_json::to_value(resource).map_err(|e| ScimError::Decode {
         what: T::KIND.to_owned(),
         message: e.to_string(),
@@ -781,8 +886,8 @@ fn write_body<T: Resource>(resource: &T) -> Result<Value, ScimError> {
 }
 
 /// The PATCH operations that bring `current` to `desired` for the
-/// attributes Onramp manages.
-fn user_patch(current: &ScimUser, desired: &ScimUser) -> Result<PatchOp, ScimError> {
+/// attributes Onramp manages (none when they agree).
+pub fn user_patch(current: &ScimUser, desired: &ScimUser) -> Result<PatchOp, ScimError> {
     let v = |x: Result<Value, serde_json::Error>| {
         x.map_err(|e| ScimError::Decode {
             what: "User".to_owned(),
@@ -946,5 +1051,40 @@ mod tests {
             body["schemas"],
             json!([crate::scim::model::USER_SCHEMA, ENTERPRISE_USER_SCHEMA])
         );
+    }
+
+    #[test]
+    fn membership_changes_go_in_one_patch_unless_larger_than_a_batch() {
+        let ids = |n: usize, p: &str| (0..n).map(|i| format!("{p}{i}")).collect::<Vec<_>>();
+        let one = membership_patches(&ids(3, "a"), &ids(2, "r"), 1000);
+        assert_eq!(one.len(), 1);
+        let kinds: Vec<PatchKind> = one[0].operations().iter().map(|o| o.op).collect();
+        assert_eq!(
+            kinds,
+            vec![PatchKind::Add, PatchKind::Remove, PatchKind::Remove]
+        );
+        assert_eq!(
+            one[0].operations()[1].path.as_deref(),
+            Some("members[value eq \"r0\"]")
+        );
+        // 5 adds and 4 removes in batches of 3 values: 3 PATCHes.
+        let split = membership_patches(&ids(5, "a"), &ids(4, "r"), 3);
+        let sizes: Vec<usize> = split
+            .iter()
+            .map(|p| {
+                p.operations()
+                    .iter()
+                    .map(|o| {
+                        o.value
+                            .as_ref()
+                            .and_then(Value::as_array)
+                            .map_or(1, Vec::len)
+                    })
+                    .sum()
+            })
+            .collect();
+        assert_eq!(sizes, vec![3, 3, 3]);
+        assert!(membership_patches(&[], &[], 10).is_empty());
+        assert_eq!(membership_patches(&[], &ids(2, "r"), 0).len(), 2);
     }
 }

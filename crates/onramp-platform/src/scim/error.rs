@@ -79,6 +79,11 @@ pub enum ScimError {
     /// The operation needs a feature the platform does not offer.
     #[error("the platform does not support {0}")]
     Unsupported(&'static str),
+    /// A bulk request was sent but its answer is unknown (a reset, a
+    /// timeout, a 5xx): some of its operations may have been applied.
+    /// Resolve by reading back, never by sending it again blindly.
+    #[error("the bulk request's answer was lost; the platform may have applied part of it: {0}")]
+    AnswerLost(#[source] Box<ScimError>),
     /// The base URL cannot have SCIM paths appended.
     #[error("{url} cannot be used as a SCIM base URL: {reason}")]
     InvalidUrl {

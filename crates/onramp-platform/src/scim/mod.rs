@@ -13,18 +13,28 @@
 //! * [`model`]: [`ScimUser`], [`ScimGroup`], list pages, [`PatchOp`].
 //! * [`filter`]: filter strings with the value escaped.
 //! * [`client`]: the requests.
+//! * [`listing`]: reading every user or group once, within a budget.
+//! * [`index`]: the listing, indexed for adopt-or-create.
+//! * [`bulk`]: RFC 7644 §3.7 bulk requests.
 //! * [`concurrency`]: bounded concurrency with per-item results.
 
+pub mod bulk;
 pub mod client;
 pub mod concurrency;
 pub mod error;
 pub mod filter;
+pub mod index;
+pub mod listing;
 pub mod model;
 pub mod retry;
 
-pub use client::{Provisioned, SCIM_JSON, ScimClient, ScimOptions, Updated};
+pub use client::{
+    Provisioned, SCIM_JSON, ScimClient, ScimOptions, Updated, membership_patches, user_patch,
+};
 pub use concurrency::for_each_concurrent;
 pub use error::ScimError;
+pub use index::{GroupIndex, UserIndex};
+pub use listing::Listing;
 pub use model::{
     EnterpriseUser, ListPage, Member, Meta, MultiValue, Name, PatchKind, PatchOp, PatchOperation,
     Resource, ScimGroup, ScimUser,
