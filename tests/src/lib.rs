@@ -28,6 +28,7 @@ pub mod fake_ad;
 pub mod fake_http;
 pub mod fake_notifications;
 pub mod fake_tray_host;
+pub mod fast_scim;
 pub mod fault_proxy;
 pub mod fresh;
 pub mod ldap;

@@ -59,6 +59,28 @@ pub fn scim2_server_bin() -> PathBuf {
 impl ScimServer {
     /// Starts an empty server with a random bearer token.
     pub fn start() -> Result<Self, String> {
+        Self::start_with(None)
+    }
+
+    /// Starts an empty server that offers SCIM Bulk (its default: 1000
+    /// operations, 1 MiB) or, with `bulk` false, announces and serves none.
+    pub fn start_with_bulk(bulk: bool) -> Result<Self, String> {
+        if bulk {
+            return Self::start();
+        }
+        let config = serde_json::json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],
+            "patch": {"supported": true},
+            "bulk": {"supported": false, "maxOperations": 0, "maxPayloadSize": 0},
+            "filter": {"supported": true, "maxResults": 1000},
+            "changePassword": {"supported": true},
+            "sort": {"supported": true},
+            "etag": {"supported": true}
+        });
+        Self::start_with(Some(&config))
+    }
+
+    fn start_with(config: Option<&Value>) -> Result<Self, String> {
         let bin = scim2_server_bin();
         if !bin.is_file() {
             return Err(format!(
@@ -80,6 +102,12 @@ impl ScimServer {
         for _attempt in 0..3 {
             let port = free_port();
             let mut cmd = Command::new(&bin);
+            if let Some(config) = config {
+                let file = dir.path().join("service-provider-config.json");
+                std::fs::write(&file, config.to_string())
+                    .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+                cmd.arg("--service-provider-config").arg(&file);
+            }
             cmd.args(["--bearer-token", &token, "--hostname", "127.0.0.1"])
                 .args(["--port", &port.to_string()])
                 .env("PYTHONUNBUFFERED", "1");

@@ -143,6 +143,12 @@ impl BulkOperation {
         })
     }
 
+    /// The body of a bulk request carrying `ops` (`failOnErrors` unset).
+    pub fn request_body(ops: &[BulkOperation]) -> Vec<u8> {
+        let parts: Vec<&[u8]> = ops.iter().map(|o| o.json.as_slice()).collect();
+        envelope(&parts)
+    }
+
     /// Its size in the request body, in bytes.
     pub fn encoded_len(&self) -> usize {
         self.json.len()
@@ -236,8 +242,7 @@ impl ScimClient {
     /// (400, 401, 413) is returned as is: nothing was applied.
     pub async fn bulk(&self, ops: &[BulkOperation]) -> Result<Vec<Option<BulkOutcome>>, ScimError> {
         let url = self.url(&["Bulk"], &[])?;
-        let parts: Vec<&[u8]> = ops.iter().map(|o| o.json.as_slice()).collect();
-        let body = envelope(&parts);
+        let body = BulkOperation::request_body(ops);
         let (url, body) = (&url, &body);
         let reply = with_retry(
             &self.policy,
@@ -257,12 +262,7 @@ impl ScimClient {
                 }
             },
         )
-        .await
-        .map_err(|e| match e {
-            // Throttled until the budget ran out: nothing was applied.
-            ScimError::RetriesExhausted { .. } => e,
-            other => other,
-        })?;
+        .await?;
         parse_bulk_response(&reply.body, ops)
     }
 }

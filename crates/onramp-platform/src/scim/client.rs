@@ -109,6 +109,9 @@ pub struct ScimClient {
     pub(super) clock: Arc<dyn Clock>,
     pub(super) jitter: Mutex<Jitter>,
     options: ScimOptions,
+    /// Requests sent so far (every attempt counts), for run reports and
+    /// benchmarks.
+    sent: std::sync::atomic::AtomicU64,
 }
 
 impl std::fmt::Debug for ScimClient {
@@ -156,6 +159,7 @@ impl ScimClient {
             clock,
             jitter: Mutex::new(Jitter::from_time()),
             options: ScimOptions::default(),
+            sent: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -207,6 +211,11 @@ impl ScimClient {
     /// What the platform supports, as the client uses it.
     pub fn capabilities(&self) -> &Capabilities {
         &self.capabilities
+    }
+
+    /// How many HTTP requests this client has sent (retries included).
+    pub fn requests_sent(&self) -> u64 {
+        self.sent.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// How requests are retried.
@@ -743,6 +752,7 @@ impl ScimClient {
         if let Some(tag) = if_match {
             request = request.header(header::IF_MATCH, tag);
         }
+        self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let mut response = request.send().await.map_err(ScimError::Transport)?;
         let status = response.status().as_u16();
         let header_text = |name: header::HeaderName| {

@@ -18,7 +18,9 @@
 //! a group whose `bulkId` reference failed, an operation larger than a bulk
 //! request may be) finish with single requests.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use futures_util::StreamExt;
 
 use onramp_platform::scim::bulk::{BulkLimits, BulkOperation, BulkOutcome, chunk_operations};
 use onramp_platform::scim::{
@@ -132,8 +134,7 @@ pub(super) async fn apply(
     let mut chunks = chunked(users, limits, &mut fallback);
     let has_groups = !plan.group_creates.is_empty() || !plan.group_changes.is_empty();
     let held = if has_groups { chunks.pop() } else { None };
-    let answered = send_all(a, chunks).await;
-    record_all(a, answered, counter, counts, &mut fallback)?;
+    send_and_record(a, chunks, counter, counts, &mut fallback).await?;
 
     let held_users: BTreeSet<String> = held
         .iter()
@@ -155,19 +156,18 @@ pub(super) async fn apply(
         // first; groups that do not fit are rendered again with the ids
         // once it is answered.)
         first.extend(groups);
-        render_groups(a, &mut first, &HashMap::new());
+        render_groups(&a.user_ids, &mut first, &HashMap::new());
         let mut runs = chunked(first, limits, &mut fallback).into_iter();
         first = runs.next().unwrap_or_default();
         rest = runs.flatten().collect();
     }
     if !first.is_empty() {
-        let answered = send_all(a, vec![first]).await;
-        record_all(a, answered, counter, counts, &mut fallback)?;
+        send_and_record(a, vec![first], counter, counts, &mut fallback).await?;
     }
     if !rest.is_empty() {
-        render_groups(a, &mut rest, &HashMap::new());
-        let answered = send_all(a, chunked(rest, limits, &mut fallback)).await;
-        record_all(a, answered, counter, counts, &mut fallback)?;
+        render_groups(&a.user_ids, &mut rest, &HashMap::new());
+        let chunks = chunked(rest, limits, &mut fallback);
+        send_and_record(a, chunks, counter, counts, &mut fallback).await?;
     }
     fallback.finish(a, counter, counts).await
 }
@@ -414,7 +414,11 @@ fn group_failed(anchor: &str, action: &'static str, e: &ScimError) -> GroupStep 
 /// id (recorded, or `resolved` by reading back an earlier attempt), else
 /// by the `bulkId` of its POST in `items`; members whose creation failed
 /// are left out.
-fn render_groups(a: &Applier<'_>, items: &mut [Pending<'_>], resolved: &HashMap<String, String>) {
+fn render_groups(
+    user_ids: &BTreeMap<String, String>,
+    items: &mut [Pending<'_>],
+    resolved: &HashMap<String, String>,
+) {
     // The users POSTed in the same request, by anchor: their bulkIds; and
     // those adopted or updated in it: their ids.
     let posted: HashMap<String, String> = items
@@ -433,7 +437,7 @@ fn render_groups(a: &Applier<'_>, items: &mut [Pending<'_>], resolved: &HashMap<
     for (i, item) in items.iter_mut().enumerate() {
         let mut referenced = false;
         let mut value = |anchor: &String| -> Option<String> {
-            if let Some(id) = a.user_ids.get(anchor).or_else(|| resolved.get(anchor)) {
+            if let Some(id) = user_ids.get(anchor).or_else(|| resolved.get(anchor)) {
                 return Some(id.clone());
             }
             let value = posted.get(anchor)?;
@@ -467,7 +471,11 @@ fn render_groups(a: &Applier<'_>, items: &mut [Pending<'_>], resolved: &HashMap<
             }
             Subject::ChangeGroup(change) => {
                 let add: Vec<String> = change.add.iter().filter_map(&mut value).collect();
-                let (remove, _) = a.ids(&change.remove);
+                let remove: Vec<String> = change
+                    .remove
+                    .iter()
+                    .filter_map(|r| user_ids.get(r).cloned())
+                    .collect();
                 members_op(
                     change.target_id.as_deref().unwrap_or_default(),
                     &add,
@@ -526,36 +534,61 @@ fn chunked<'p>(
     out
 }
 
-/// Sends each request (at the configured concurrency) and pairs every
-/// operation with its answer.
-async fn send_all<'p>(
-    a: &Applier<'_>,
+/// What sending needs, apart from the applier that records.
+struct Sender<'a> {
+    client: &'a ScimClient,
+    /// The platform ids known when the requests were built.
+    user_ids: BTreeMap<String, String>,
+}
+
+/// Sends each request (at the configured concurrency) and records every
+/// answer as it arrives, while the next requests are in flight.
+async fn send_and_record<'p>(
+    a: &mut Applier<'_>,
     chunks: Vec<Vec<Pending<'p>>>,
-) -> Vec<(Pending<'p>, Option<Answer>)> {
+    counter: &PhaseCounter<'_>,
+    counts: &mut ApplyCounts,
+    fallback: &mut Fallback<'p>,
+) -> Result<(), StoreError> {
     let stop = a.stop;
-    let sent = for_each_concurrent(chunks, a.concurrency, |chunk| async move {
-        if stop.requested() {
-            return chunk.into_iter().map(|p| (p, None)).collect::<Vec<_>>();
-        }
-        send_chunk(a, chunk).await
-    })
-    .await;
-    sent.into_iter().flatten().collect()
+    let has_groups = chunks.iter().flatten().any(Pending::is_group);
+    let sender = Sender {
+        client: a.client,
+        // Only group operations are rendered with ids.
+        user_ids: if has_groups {
+            a.user_ids.clone()
+        } else {
+            BTreeMap::new()
+        },
+    };
+    let sender = &sender;
+    let mut answers = futures_util::stream::iter(chunks)
+        .map(|chunk| async move {
+            if stop.requested() {
+                return chunk.into_iter().map(|p| (p, None)).collect::<Vec<_>>();
+            }
+            send_chunk(sender, chunk).await
+        })
+        .buffered(a.concurrency.max(1));
+    while let Some(answered) = answers.next().await {
+        record_all(a, answered, counter, counts, fallback)?;
+    }
+    Ok(())
 }
 
 /// One request, its lost answers settled by reading back.
 async fn send_chunk<'p>(
-    a: &Applier<'_>,
+    sender: &Sender<'_>,
     mut items: Vec<Pending<'p>>,
 ) -> Vec<(Pending<'p>, Option<Answer>)> {
-    let client = a.client;
+    let client = sender.client;
     let mut done: Vec<(Pending<'p>, Option<Answer>)> = Vec::new();
     let mut resolved: HashMap<String, String> = HashMap::new();
     let attempts = client.policy().max_attempts.max(1);
     let mut last = String::new();
     for attempt in 1..=attempts {
         if attempt > 1 {
-            render_groups(a, &mut items, &resolved);
+            render_groups(&sender.user_ids, &mut items, &resolved);
         }
         // Membership changes left empty need no request; a group
         // operation that could not be built is that group's failure.
@@ -660,6 +693,18 @@ async fn send_chunk<'p>(
 /// Records every answer (users before groups), collecting what single
 /// requests must finish.
 fn record_all<'p>(
+    a: &mut Applier<'_>,
+    answered: Vec<(Pending<'p>, Option<Answer>)>,
+    counter: &PhaseCounter<'_>,
+    counts: &mut ApplyCounts,
+    fallback: &mut Fallback<'p>,
+) -> Result<(), StoreError> {
+    // One commit for everything these answers confirmed.
+    let store = a.store;
+    store.batch(|| record_answers(a, answered, counter, counts, fallback))
+}
+
+fn record_answers<'p>(
     a: &mut Applier<'_>,
     answered: Vec<(Pending<'p>, Option<Answer>)>,
     counter: &PhaseCounter<'_>,

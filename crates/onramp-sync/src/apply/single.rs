@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use futures_util::StreamExt;
 use onramp_platform::scim::{
     GroupIndex, Member, Provisioned, ScimClient, ScimError, ScimGroup, ScimUser, UserIndex,
     for_each_concurrent,
@@ -19,6 +20,9 @@ use crate::plan::{Deprovision, DeprovisionAction, GroupChange, Plan, UserUpdate}
 use crate::progress::PhaseCounter;
 use crate::scim_map::merged;
 use crate::store::StoreError;
+
+/// The most answers recorded in one commit.
+const RECORD_BATCH: usize = 500;
 
 /// Applies the whole plan with single requests.
 pub(super) async fn apply(
@@ -37,29 +41,44 @@ pub(super) async fn apply(
     };
     let users = view.users.as_ref();
 
-    let created = for_each_concurrent(plan.creates.iter(), concurrency, |user| async move {
-        if stop.requested() {
-            return Step::Stopped;
-        }
-        let step = create_user(client, user, policy.admin_role, users).await;
-        counter.step();
-        step
-    })
-    .await;
-    for step in created {
-        a.record(step, counts)?;
+    // The answers are recorded 500 at a time (one commit each: every commit
+    // waits for the disk), while the requests after them are in flight.
+    let store = a.store;
+    let mut created = futures_util::stream::iter(plan.creates.iter())
+        .map(|user| async move {
+            if stop.requested() {
+                return Step::Stopped;
+            }
+            let step = create_user(client, user, policy.admin_role, users).await;
+            counter.step();
+            step
+        })
+        .buffered(concurrency.max(1))
+        .chunks(RECORD_BATCH);
+    while let Some(steps) = created.next().await {
+        store.batch(|| {
+            steps
+                .into_iter()
+                .try_for_each(|step| a.record(step, counts))
+        })?;
     }
-    let updated = for_each_concurrent(plan.updates.iter(), concurrency, |update| async move {
-        if stop.requested() {
-            return Step::Stopped;
-        }
-        let step = update_user(client, update, policy, users).await;
-        counter.step();
-        step
-    })
-    .await;
-    for step in updated {
-        a.record(step, counts)?;
+    let mut updated = futures_util::stream::iter(plan.updates.iter())
+        .map(|update| async move {
+            if stop.requested() {
+                return Step::Stopped;
+            }
+            let step = update_user(client, update, policy, users).await;
+            counter.step();
+            step
+        })
+        .buffered(concurrency.max(1))
+        .chunks(RECORD_BATCH);
+    while let Some(steps) = updated.next().await {
+        store.batch(|| {
+            steps
+                .into_iter()
+                .try_for_each(|step| a.record(step, counts))
+        })?;
     }
 
     for (i, d) in plan.deprovisions.iter().enumerate() {
@@ -98,10 +117,12 @@ pub(super) async fn apply(
         },
     )
     .await;
-    for step in created.into_iter().chain(changed.into_iter().flatten()) {
-        a.record_group(step, counts)?;
-    }
-    Ok(())
+    store.batch(|| {
+        created
+            .into_iter()
+            .chain(changed.into_iter().flatten())
+            .try_for_each(|step| a.record_group(step, counts))
+    })
 }
 
 /// Creates or adopts one planned user, asking `users` (a complete listing)

@@ -6,9 +6,11 @@
 //! the platform's copy says (conflicts). Asking per object costs two
 //! look-ups per user to create, one per group to create and one read per
 //! user to update. A full listing costs `totalResults / maxResults` pages;
-//! [`PlatformView::read`] lists only when that is fewer requests than the
-//! questions it answers, and only trusts a listing whose pages add up to the
-//! `totalResults` the server announced. A no-change run asks nothing.
+//! [`PlatformView::read`] lists only for a run with creates, only when that
+//! is fewer requests than the questions it answers, and only trusts a
+//! listing whose pages add up to the `totalResults` the server announced.
+//! A run of updates alone reads each user (a page of a thousand full users
+//! costs far more than a read); a no-change run asks nothing.
 
 use onramp_platform::scim::{GroupIndex, ScimClient, ScimGroup, ScimUser, UserIndex};
 
@@ -40,7 +42,13 @@ impl PlatformView {
                 u32::try_from(questions).unwrap_or(u32::MAX)
             }
         };
-        let user_questions = 2 * plan.creates.len() + plan.updates.len();
+        // Listed for the creates (adopt, never duplicate); updates then read
+        // their copies from it too, but never cause a listing themselves: a
+        // page of 1000 full users costs far more than one read.
+        let user_questions = match plan.creates.len() {
+            0 => 0,
+            creates => 2 * creates + plan.updates.len(),
+        };
         let group_questions = plan.group_creates.len();
         let users = match budget(user_questions) {
             0 => None,

@@ -72,11 +72,11 @@ impl StateStore {
         now_unix: i64,
     ) -> Result<(), StoreError> {
         self.conn
-            .execute(
+            .prepare_cached(
                 "INSERT INTO audit (at_unix, profile, run, anchor, action, details)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![now_unix, profile, run.0, anchor, action, details],
             )
+            .and_then(|mut s| s.execute(params![now_unix, profile, run.0, anchor, action, details]))
             .at(&self.path)?;
         Ok(())
     }

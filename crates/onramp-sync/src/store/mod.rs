@@ -18,7 +18,11 @@
 //! app and the `onramp` CLI can use it at once; writes take the lock up
 //! front (`BEGIN IMMEDIATE`) so they queue instead of failing halfway.
 //! `synchronous` stays at SQLite's default (FULL): a recorded change must
-//! survive a power cut, or the next run would create it twice.
+//! survive a power cut, or the next run would create it twice. Since every
+//! FULL commit waits for the disk, the apply step records the changes one
+//! answer confirmed (a bulk response, a wave of single requests) in one
+//! [`StateStore::batch`]: each change is still whole or absent, and the
+//! store is still never ahead of the platform.
 //!
 //! Nothing here reads the clock: every time is a `now_unix` argument
 //! (seconds since the epoch), so tests and replays decide what "now" is.
@@ -230,8 +234,41 @@ impl StateStore {
     /// Begins a write transaction that takes the write lock at once, so two
     /// writers queue (up to the busy timeout) instead of one failing on
     /// upgrade from a read lock.
-    fn write(&self) -> Result<Transaction<'_>, StoreError> {
-        Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).at(&self.path)
+    /// One write: its own `BEGIN IMMEDIATE` transaction, or inside a
+    /// [`Self::batch`] a savepoint of the batch's.
+    fn write(&self) -> Result<Write<'_>, StoreError> {
+        if self.conn.is_autocommit() {
+            let tx = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate)
+                .at(&self.path)?;
+            return Ok(Write {
+                conn: &self.conn,
+                own: Some(tx),
+                released: false,
+            });
+        }
+        self.conn
+            .prepare_cached("SAVEPOINT onramp_write")
+            .and_then(|mut s| s.execute([]))
+            .at(&self.path)?;
+        Ok(Write {
+            conn: &self.conn,
+            own: None,
+            released: false,
+        })
+    }
+
+    /// Runs `f` with every write it makes committed together, once, at the
+    /// end (rolled back when `f` fails). Each write inside keeps its own
+    /// all-or-nothing savepoint. Inside another batch, just runs `f`.
+    pub fn batch<T>(&self, f: impl FnOnce() -> Result<T, StoreError>) -> Result<T, StoreError> {
+        if !self.conn.is_autocommit() {
+            return f();
+        }
+        let tx =
+            Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate).at(&self.path)?;
+        let value = f()?;
+        tx.commit().at(&self.path)?;
+        Ok(value)
     }
 
     /// An [`StoreError::Invalid`] naming this store's file.
@@ -240,6 +277,48 @@ impl StateStore {
             path: self.path.clone(),
             what: what.into(),
             detail,
+        }
+    }
+}
+
+/// A write in progress: committed by [`Write::commit`], rolled back when
+/// dropped without.
+struct Write<'a> {
+    conn: &'a Connection,
+    /// Its own transaction; `None` for a savepoint inside a batch.
+    own: Option<Transaction<'a>>,
+    released: bool,
+}
+
+impl Write<'_> {
+    fn commit(mut self) -> rusqlite::Result<()> {
+        match self.own.take() {
+            Some(tx) => tx.commit(),
+            None => {
+                self.released = true;
+                self.conn
+                    .prepare_cached("RELEASE onramp_write")
+                    .and_then(|mut s| s.execute([]))
+                    .map(|_| ())
+            }
+        }
+    }
+}
+
+impl std::ops::Deref for Write<'_> {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        self.conn
+    }
+}
+
+impl Drop for Write<'_> {
+    fn drop(&mut self) {
+        if self.own.is_none() && !self.released {
+            // Undo this write only; the batch goes on (or fails) as a whole.
+            let _ = self
+                .conn
+                .execute_batch("ROLLBACK TO onramp_write; RELEASE onramp_write");
         }
     }
 }
@@ -273,6 +352,42 @@ fn sql_limit(limit: usize) -> i64 {
 mod tests {
     use super::testing::{temp_store, user};
     use super::*;
+
+    #[test]
+    fn a_batch_commits_its_writes_together_or_not_at_all() {
+        let (_dir, store) = temp_store();
+        let run = store.begin_run("p", RunMode::Apply, 100).unwrap();
+        let record = |anchor: &str| {
+            store.record_applied(
+                run,
+                Some(anchor),
+                &user(anchor, "a@x.test"),
+                "create",
+                "",
+                101,
+            )
+        };
+        store
+            .batch(|| {
+                record("u1")?;
+                // A write that fails inside the batch undoes only itself.
+                let unknown = store.record_deprovisioned(run, "nobody", "deactivate", "", 102);
+                assert!(matches!(unknown, Err(StoreError::UnknownObject { .. })));
+                record("u2")
+            })
+            .unwrap();
+        assert_eq!(store.objects("p").unwrap().len(), 2);
+        // A batch that fails leaves nothing behind.
+        let failed = store.batch(|| {
+            record("u3")?;
+            Err::<(), _>(StoreError::NotFound(RunId(999)))
+        });
+        assert!(failed.is_err());
+        assert_eq!(store.objects("p").unwrap().len(), 2);
+        // And the store takes single writes again afterwards.
+        record("u4").unwrap();
+        assert_eq!(store.objects("p").unwrap().len(), 3);
+    }
 
     #[test]
     fn open_twice_migrates_once_and_keeps_data() {

@@ -143,7 +143,7 @@ impl StateStore {
         let profile = self.applying_run(run, "record an applied change")?;
         self.append_result(run, anchor, action, Outcome::Ok, None, now_unix)?;
         self.conn
-            .execute(
+            .prepare_cached(
                 "INSERT INTO objects
                      (profile, anchor, kind, target_id, desired, deprovisioned, updated_unix)
                  VALUES (?1, ?2, ?3, ?4, ?5, 0, ?6)
@@ -153,8 +153,17 @@ impl StateStore {
                      desired = excluded.desired,
                      deprovisioned = 0,
                      updated_unix = excluded.updated_unix",
-                params![profile, anchor, applied.kind(), target_id, json, now_unix],
             )
+            .and_then(|mut s| {
+                s.execute(params![
+                    profile,
+                    anchor,
+                    applied.kind(),
+                    target_id,
+                    json,
+                    now_unix
+                ])
+            })
             .at(&self.path)?;
         self.append_audit(&profile, run, anchor, action, details, now_unix)?;
         tx.commit().at(&self.path)

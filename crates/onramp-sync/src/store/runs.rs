@@ -356,12 +356,11 @@ impl StateStore {
     pub(super) fn active_run(&self, run: RunId) -> Result<(String, RunMode), StoreError> {
         let found: Option<(String, RunMode, RunState)> = self
             .conn
-            .query_row(
-                "SELECT profile, mode, status FROM runs WHERE id = ?1",
-                [run.0],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()
+            .prepare_cached("SELECT profile, mode, status FROM runs WHERE id = ?1")
+            .and_then(|mut s| {
+                s.query_row([run.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()
+            })
             .at(&self.path)?;
         match found {
             None => Err(StoreError::NotFound(run)),
@@ -385,11 +384,11 @@ impl StateStore {
         now_unix: i64,
     ) -> Result<(), StoreError> {
         self.conn
-            .execute(
+            .prepare_cached(
                 "INSERT INTO results (run, anchor, action, outcome, message, at_unix)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![run.0, anchor, action, outcome, message, now_unix],
             )
+            .and_then(|mut s| s.execute(params![run.0, anchor, action, outcome, message, now_unix]))
             .at(&self.path)?;
         Ok(())
     }
