@@ -24,8 +24,8 @@ fi
 if [ "$#" -gt 0 ]; then
     exec "$bin" "$@"
 fi
-# scim2-server answers single requests in milliseconds: 100,000 users one
-# POST at a time take most of an hour there, so that size runs with Bulk only.
+# scim2-server answers single requests in milliseconds and slows as it
+# fills: 100,000 users run there with Bulk only, and last.
 "$bin" --users 10000 --targets fast,scim2-server
 "$bin" --users 100000 --targets fast
 "$bin" --users 100000 --targets scim2-server --modes bulk

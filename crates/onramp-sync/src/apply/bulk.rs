@@ -101,12 +101,7 @@ impl<'p> Pending<'p> {
     }
 
     fn anchor(&self) -> &str {
-        match &self.subject {
-            Subject::CreateUser { user, .. } | Subject::WriteUser { user, .. } => &user.anchor,
-            Subject::Deprovision(d) => &d.anchor,
-            Subject::CreateGroup(g) | Subject::AdoptGroup { group: g, .. } => &g.anchor,
-            Subject::ChangeGroup(change) => &change.anchor,
-        }
+        subject_anchor(&self.subject)
     }
 
     fn is_group(&self) -> bool {
@@ -241,18 +236,13 @@ async fn user_operations<'p>(
                 edited,
             }),
             Some(Ok(Decision::Create(scim))) => {
-                match BulkOperation::create(&format!("u{i}"), &*scim) {
-                    Ok(op) => {
-                        let subject = Subject::CreateUser {
-                            user,
-                            action,
-                            details,
-                        };
-                        pending.push(Pending::new(subject, op));
-                        None
-                    }
-                    Err(e) => Some(single::failed(&user.anchor, action, &e)),
-                }
+                let op = BulkOperation::create(&format!("u{i}"), &*scim);
+                let subject = Subject::CreateUser {
+                    user,
+                    action,
+                    details,
+                };
+                queue(&mut pending, subject, op)
             }
             Some(Ok(Decision::Write(write))) => {
                 let action = write.action;
@@ -276,18 +266,14 @@ async fn user_operations<'p>(
                             .meta
                             .as_ref()
                             .and_then(|m| m.version.as_deref());
-                        match BulkOperation::patch::<ScimUser>(&id, &p, version.filter(|_| etag)) {
-                            Ok(op) => {
-                                let subject = Subject::WriteUser {
-                                    user,
-                                    write,
-                                    details,
-                                };
-                                pending.push(Pending::new(subject, op));
-                                None
-                            }
-                            Err(e) => Some(single::failed(&user.anchor, action, &e)),
-                        }
+                        let op =
+                            BulkOperation::patch::<ScimUser>(&id, &p, version.filter(|_| etag));
+                        let subject = Subject::WriteUser {
+                            user,
+                            write,
+                            details,
+                        };
+                        queue(&mut pending, subject, op)
                     }
                     Err(e) => Some(single::failed(&user.anchor, action, &e)),
                 }
@@ -319,6 +305,37 @@ async fn user_operations<'p>(
         }
     }
     Ok(pending)
+}
+
+/// Queues a user's operation, or returns the failure of building it.
+fn queue<'p>(
+    pending: &mut Vec<Pending<'p>>,
+    subject: Subject<'p>,
+    op: Result<BulkOperation, ScimError>,
+) -> Option<Step> {
+    match op {
+        Ok(op) => {
+            pending.push(Pending::new(subject, op));
+            None
+        }
+        Err(e) => {
+            let action = match &subject {
+                Subject::CreateUser { action, .. } => *action,
+                Subject::WriteUser { write, .. } => write.action,
+                _ => "update",
+            };
+            Some(single::failed(subject_anchor(&subject), action, &e))
+        }
+    }
+}
+
+fn subject_anchor<'s>(subject: &'s Subject<'_>) -> &'s str {
+    match subject {
+        Subject::CreateUser { user, .. } | Subject::WriteUser { user, .. } => &user.anchor,
+        Subject::Deprovision(d) => &d.anchor,
+        Subject::CreateGroup(g) | Subject::AdoptGroup { group: g, .. } => &g.anchor,
+        Subject::ChangeGroup(change) => &change.anchor,
+    }
 }
 
 /// The groups' operations; groups needing no request are recorded.
