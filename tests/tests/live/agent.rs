@@ -241,11 +241,13 @@ fn sigterm_during_an_apply_finishes_the_object_and_the_next_run_converges(
     fx: &Fixtures,
 ) -> Result<(), String> {
     let dir = fx.slapd();
-    let scim = fx.start_scim();
+    // Single requests (Bulk taken out), so the apply takes long enough to
+    // be stopped in the middle.
+    let (scim, _proxy, url) = super::sync_e2e::platform_proxy(fx, false, 0)?;
     let ou = dir.unique_ou("agentstop")?;
     dir.add_bulk_users(&ou, &format!("s{}x", onramp_tests::random_hex(3)), 400)?;
     let cli = OnrampCli::new();
-    cli.write_profile("p", &scheduled_profile(dir, &ou, &scim.base_url(), true));
+    cli.write_profile("p", &scheduled_profile(dir, &ou, &url, true));
     cli.run_with_stdin(&["secret", "set", "bind"], dir.bind_password());
     cli.run_with_stdin(&["secret", "set", "platform"], scim.token());
 
