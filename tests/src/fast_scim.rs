@@ -11,8 +11,7 @@
 //! (413), with `bulkId` references resolved within one request (409 when
 //! the referenced POST failed), per RFC 7644 §3.7.
 //!
-//! It counts every request by method, so a benchmark can print requests per
-//! created user. Filters supported: `externalId eq "…"`, `userName eq "…"`,
+//! Filters supported: `externalId eq "…"`, `userName eq "…"`,
 //! `displayName eq "…"`.
 
 use std::collections::HashMap;
@@ -62,7 +61,6 @@ struct Store {
     user_names: HashMap<String, String>,
     next: u64,
     version: u64,
-    counts: HashMap<String, u64>,
 }
 
 struct Shared {
@@ -128,15 +126,6 @@ impl FastScim {
         format!("http://{}/v2", self.addr)
     }
 
-    /// Requests received by method (`GET`, `POST`, …), and in all.
-    pub fn requests(&self, method: Option<&str>) -> u64 {
-        let store = self.lock();
-        match method {
-            Some(m) => store.counts.get(m).copied().unwrap_or(0),
-            None => store.counts.values().sum(),
-        }
-    }
-
     /// How many users and groups it holds.
     pub fn sizes(&self) -> (usize, usize) {
         let store = self.lock();
@@ -199,7 +188,6 @@ async fn handle(s: &Shared, req: Request<Incoming>) -> Response<Full<Bytes>> {
         error(401, None, "missing or wrong bearer token")
     } else {
         let mut store = s.store.lock().unwrap_or_else(|p| p.into_inner());
-        *store.counts.entry(method.clone()).or_default() += 1;
         route(
             s,
             &mut store,
@@ -285,42 +273,9 @@ fn kind(store: &mut Store, group: bool) -> &mut Kind {
 }
 
 fn query_param(query: &str, name: &str) -> Option<String> {
-    query.split('&').find_map(|kv| {
-        let (k, v) = kv.split_once('=')?;
-        (k == name).then(|| percent_decode(v))
-    })
-}
-
-fn percent_decode(v: &str) -> String {
-    let bytes = v.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
-                match u8::from_str_radix(hex, 16) {
-                    Ok(b) => {
-                        out.push(b);
-                        i += 3;
-                    }
-                    Err(_) => {
-                        out.push(b'%');
-                        i += 1;
-                    }
-                }
-            }
-            b'+' => {
-                out.push(b' ');
-                i += 1;
-            }
-            b => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
 }
 
 fn list(s: &Shared, store: &mut Store, group: bool, query: &str) -> Answer {

@@ -90,6 +90,13 @@ impl Provisioned {
             Self::Existing(u) | Self::Adopted(u) | Self::Created(u) => u,
         }
     }
+
+    /// [`Self::user`], taken.
+    pub fn into_user(self) -> ScimUser {
+        match self {
+            Self::Existing(u) | Self::Adopted(u) | Self::Created(u) => u,
+        }
+    }
 }
 
 /// A successful answer.
@@ -260,7 +267,7 @@ impl ScimClient {
 
     /// Every user on the platform, page by page.
     pub async fn list_users(&self) -> Result<Vec<ScimUser>, ScimError> {
-        self.list(None).await
+        self.list().await
     }
 
     /// Creates the user (POST, 201). A user with the same `userName` already
@@ -276,13 +283,8 @@ impl ScimClient {
     /// retried POST had reached the platform) is resolved by adopting the
     /// user by `userName`.
     pub async fn ensure_user(&self, user: &ScimUser) -> Result<Provisioned, ScimError> {
-        if let Some(external_id) = user.external_id.as_deref()
-            && let Some(found) = self.find_user_by_external_id(external_id).await?
-        {
-            return Ok(Provisioned::Existing(found));
-        }
-        if let Some(found) = self.find_user_by_user_name(&user.user_name).await? {
-            return Ok(adopted(user, found));
+        if let Some(found) = self.find_user(user).await? {
+            return Ok(found);
         }
         match self.create_user(user).await {
             Ok(created) => Ok(Provisioned::Created(created)),
@@ -294,6 +296,21 @@ impl ScimClient {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// The platform user `user` would be: the one with its `externalId`
+    /// ([`Provisioned::Existing`]), else the one with its `userName`
+    /// (`Existing` when the externalIds agree, else [`Provisioned::Adopted`]).
+    pub async fn find_user(&self, user: &ScimUser) -> Result<Option<Provisioned>, ScimError> {
+        if let Some(external_id) = user.external_id.as_deref()
+            && let Some(found) = self.find_user_by_external_id(external_id).await?
+        {
+            return Ok(Some(Provisioned::Existing(found)));
+        }
+        Ok(self
+            .find_user_by_user_name(&user.user_name)
+            .await?
+            .map(|found| adopted(user, found)))
     }
 
     /// Creates a user the caller knows is absent (a complete listing said
@@ -314,15 +331,10 @@ impl ScimClient {
             self.clock.as_ref(),
             &self.jitter,
             || async move {
-                if !first.swap(false, std::sync::atomic::Ordering::Relaxed) {
-                    if let Some(external_id) = user.external_id.as_deref()
-                        && let Some(found) = self.find_user_by_external_id(external_id).await?
-                    {
-                        return Ok(Provisioned::Existing(found));
-                    }
-                    if let Some(found) = self.find_user_by_user_name(&user.user_name).await? {
-                        return Ok(adopted(user, found));
-                    }
+                if !first.swap(false, std::sync::atomic::Ordering::Relaxed)
+                    && let Some(found) = self.find_user(user).await?
+                {
+                    return Ok(found);
                 }
                 let reply = self
                     .attempt(Method::POST, url, Some(body.clone()), None)
@@ -425,7 +437,7 @@ impl ScimClient {
 
     /// Every group on the platform, page by page.
     pub async fn list_groups(&self) -> Result<Vec<ScimGroup>, ScimError> {
-        self.list(None).await
+        self.list().await
     }
 
     /// Creates the group (POST, 201). For a large group, create it without
@@ -621,7 +633,7 @@ impl ScimClient {
             }
             page.resources
         } else {
-            self.list::<T>(None)
+            self.list::<T>()
                 .await?
                 .into_iter()
                 .filter(|r| matches(r))
@@ -636,10 +648,10 @@ impl ScimClient {
         }
     }
 
-    /// Every resource (matching `filter`), following `startIndex` until
+    /// Every resource, following `startIndex` until
     /// `startIndex + itemsPerPage > totalResults` or an empty page, for at
     /// most `max_pages` pages.
-    async fn list<T: Resource>(&self, filter: Option<&str>) -> Result<Vec<T>, ScimError> {
+    async fn list<T: Resource>(&self) -> Result<Vec<T>, ScimError> {
         let mut count = u64::from(self.options.page_size.max(1));
         if let Some(max) = self.capabilities.filter_max_results.filter(|m| *m > 0) {
             count = count.min(max);
@@ -647,16 +659,7 @@ impl ScimClient {
         let mut out = Vec::new();
         let mut start = 1u64;
         for _ in 0..self.options.max_pages.max(1) {
-            let mut query = vec![
-                ("startIndex", start.to_string()),
-                ("count", count.to_string()),
-            ];
-            if let Some(f) = filter {
-                query.push(("filter", f.to_owned()));
-            }
-            let url = self.url(&[T::ENDPOINT], &query)?;
-            let reply = self.send(Method::GET, &url, None, None).await?;
-            let page: ListPage<T> = parse_list_page(&reply.body, start)?;
+            let page: ListPage<T> = self.list_page(start, count).await?;
             let next = page.next_start_index();
             out.extend(page.resources);
             match next {

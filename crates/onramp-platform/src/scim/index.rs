@@ -48,16 +48,6 @@ impl UserIndex {
         index
     }
 
-    /// How many users the platform holds.
-    pub fn len(&self) -> usize {
-        self.users.len()
-    }
-
-    /// Whether the platform holds no user.
-    pub fn is_empty(&self) -> bool {
-        self.users.is_empty()
-    }
-
     /// The platform user this one would be: by `externalId`, else by
     /// `userName`; what [`super::ScimClient::ensure_user`]'s look-ups find.
     pub fn find(

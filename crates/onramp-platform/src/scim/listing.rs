@@ -30,8 +30,6 @@ pub struct Listing<T> {
     /// announced: only then does "not in the listing" mean "not on the
     /// platform".
     pub complete: bool,
-    /// The requests the listing took.
-    pub requests: u32,
 }
 
 impl ScimClient {
@@ -104,11 +102,11 @@ impl ScimClient {
         Ok(Some(Listing {
             resources,
             complete,
-            requests,
         }))
     }
 
-    async fn list_page<T: Resource>(
+    /// One page of every resource of type `T`.
+    pub(super) async fn list_page<T: Resource>(
         &self,
         start: u64,
         count: u64,

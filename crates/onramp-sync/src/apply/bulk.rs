@@ -772,11 +772,7 @@ fn record_answers<'p>(
                 action,
                 details,
             } => {
-                let step = match failure.and_then(|o| {
-                    o.id.ok_or_else(|| {
-                        "the platform's answer gives no location for the new user".to_owned()
-                    })
-                }) {
+                let step = match created_id(failure, "user") {
                     Ok(id) => Step::Done {
                         target_id: id,
                         user: Box::new(user.clone()),
@@ -815,11 +811,7 @@ fn record_answers<'p>(
             }
             Subject::Deprovision(d) => a.record_deprovision(d, failure.map(|_| ()), counts)?,
             Subject::CreateGroup(group) => {
-                let step = match failure.and_then(|o| {
-                    o.id.ok_or_else(|| {
-                        "the platform's answer gives no location for the new group".to_owned()
-                    })
-                }) {
+                let step = match created_id(failure, "group") {
                     Ok(id) => created_group(a, group, id),
                     Err(error) => GroupStep::Failed {
                         anchor,
@@ -855,6 +847,13 @@ fn record_answers<'p>(
         }
     }
     Ok(())
+}
+
+/// The platform id of what a successful POST created.
+fn created_id(answer: Result<BulkOutcome, String>, what: &str) -> Result<String, String> {
+    answer?
+        .id
+        .ok_or_else(|| format!("the platform's answer gives no location for the new {what}"))
 }
 
 /// The record of a group created (or adopted) with the members that have
@@ -929,17 +928,7 @@ impl Fallback<'_> {
                     a.record(step, counts)?;
                 }
                 Subject::Deprovision(d) => {
-                    let result = match (d.action, d.target_id.as_deref()) {
-                        (DeprovisionAction::Deactivate, Some(id)) => {
-                            client.set_active(id, false).await.map(|_| ())
-                        }
-                        (DeprovisionAction::Delete, Some(id)) => match client.delete_user(id).await
-                        {
-                            Err(e) if e.status() == Some(404) => Ok(()),
-                            other => other,
-                        },
-                        (_, None) => Ok(()),
-                    };
+                    let result = single::deprovision(client, d).await;
                     a.record_deprovision(d, result.map_err(|e| e.to_string()), counts)?;
                 }
                 Subject::CreateGroup(group) | Subject::AdoptGroup { group, .. } => {
@@ -947,14 +936,9 @@ impl Fallback<'_> {
                     a.record_group(step, counts)?;
                 }
                 Subject::ChangeGroup(change) => {
-                    let (add_ids, added) = a.ids(&change.add);
-                    let (remove_ids, _) = a.ids(&change.remove);
-                    let id = change.target_id.as_deref().unwrap_or_default();
-                    let step = match client.patch_group_members(id, &add_ids, &remove_ids).await {
-                        Ok(()) => single::changed(a, change, &added),
-                        Err(e) => group_failed(&change.anchor, "change_members", &e),
-                    };
-                    a.record_group(step, counts)?;
+                    if let Some(step) = single::change_group(a, change).await {
+                        a.record_group(step, counts)?;
+                    }
                 }
             }
             counter.step();

@@ -6,7 +6,7 @@
 //! nothing when it already agrees). A user to update is compared with the
 //! platform's copy for the conflict policy first.
 
-use onramp_platform::scim::{ScimClient, ScimError, ScimUser};
+use onramp_platform::scim::{Provisioned, ScimClient, ScimError, ScimUser};
 use onramp_profile::ConflictPolicy;
 
 use crate::model::DesiredUser;
@@ -100,10 +100,12 @@ pub(super) async fn look_up_user(
     client: &ScimClient,
     user: &DesiredUser,
 ) -> Result<Option<ScimUser>, ScimError> {
-    if let Some(found) = client.find_user_by_external_id(&user.anchor).await? {
-        return Ok(Some(found));
-    }
-    client.find_user_by_user_name(&user.user_name).await
+    let wanted = ScimUser {
+        external_id: Some(user.anchor.clone()),
+        user_name: user.user_name.clone(),
+        ..ScimUser::default()
+    };
+    Ok(client.find_user(&wanted).await?.map(Provisioned::into_user))
 }
 
 /// The platform's copy of the user `id`, asked of the platform; `None` when

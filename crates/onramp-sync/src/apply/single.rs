@@ -41,10 +41,8 @@ pub(super) async fn apply(
     };
     let users = view.users.as_ref();
 
-    // The answers are recorded 500 at a time (one commit each: every commit
-    // waits for the disk), while the requests after them are in flight.
     let store = a.store;
-    let mut created = futures_util::stream::iter(plan.creates.iter())
+    let created = futures_util::stream::iter(plan.creates.iter())
         .map(|user| async move {
             if stop.requested() {
                 return Step::Stopped;
@@ -53,16 +51,9 @@ pub(super) async fn apply(
             counter.step();
             step
         })
-        .buffered(concurrency.max(1))
-        .chunks(RECORD_BATCH);
-    while let Some(steps) = created.next().await {
-        store.batch(|| {
-            steps
-                .into_iter()
-                .try_for_each(|step| a.record(step, counts))
-        })?;
-    }
-    let mut updated = futures_util::stream::iter(plan.updates.iter())
+        .buffered(concurrency.max(1));
+    record_as_answered(a, created, counts).await?;
+    let updated = futures_util::stream::iter(plan.updates.iter())
         .map(|update| async move {
             if stop.requested() {
                 return Step::Stopped;
@@ -71,15 +62,8 @@ pub(super) async fn apply(
             counter.step();
             step
         })
-        .buffered(concurrency.max(1))
-        .chunks(RECORD_BATCH);
-    while let Some(steps) = updated.next().await {
-        store.batch(|| {
-            steps
-                .into_iter()
-                .try_for_each(|step| a.record(step, counts))
-        })?;
-    }
+        .buffered(concurrency.max(1));
+    record_as_answered(a, updated, counts).await?;
 
     for (i, d) in plan.deprovisions.iter().enumerate() {
         if stop.requested() {
@@ -123,6 +107,25 @@ pub(super) async fn apply(
             .chain(changed.into_iter().flatten())
             .try_for_each(|step| a.record_group(step, counts))
     })
+}
+
+/// Records the answers 500 at a time (one commit each: every commit waits
+/// for the disk), while the requests after them are in flight.
+async fn record_as_answered(
+    a: &mut Applier<'_>,
+    steps: impl futures_util::Stream<Item = Step>,
+    counts: &mut ApplyCounts,
+) -> Result<(), StoreError> {
+    let store = a.store;
+    let mut batches = std::pin::pin!(steps.chunks(RECORD_BATCH));
+    while let Some(batch) = batches.next().await {
+        store.batch(|| {
+            batch
+                .into_iter()
+                .try_for_each(|step| a.record(step, counts))
+        })?;
+    }
+    Ok(())
 }
 
 /// Creates or adopts one planned user, asking `users` (a complete listing)
@@ -282,7 +285,7 @@ pub(super) fn failed(anchor: &str, action: &'static str, error: &ScimError) -> S
 }
 
 /// Deactivates or deletes one user (a user already gone counts as deleted).
-async fn deprovision(client: &ScimClient, d: &Deprovision) -> Result<(), ScimError> {
+pub(super) async fn deprovision(client: &ScimClient, d: &Deprovision) -> Result<(), ScimError> {
     let Some(id) = d.target_id.as_deref() else {
         return Ok(());
     };
@@ -367,7 +370,7 @@ pub(super) fn member_diff(found: &ScimGroup, want: &[String]) -> (Vec<String>, V
 }
 
 /// One membership PATCH for the group (`None`: nothing to send).
-async fn change_group(a: &Applier<'_>, change: &GroupChange) -> Option<GroupStep> {
+pub(super) async fn change_group(a: &Applier<'_>, change: &GroupChange) -> Option<GroupStep> {
     let id = change.target_id.as_deref()?;
     let (add_ids, added) = a.ids(&change.add);
     let (remove_ids, _) = a.ids(&change.remove);
